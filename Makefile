@@ -1,0 +1,48 @@
+# Hostline developer commands. `make demo` runs the platform with demo data; `make test` runs the tests.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint install services bench worker celery beat clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+## Set up and run the platform with demo data on http://127.0.0.1:8000 (SQLite unless DATABASE_URL is set).
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --with-operator
+	@echo "Hostline is starting on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## Run the whole test suite against the real Postgres and Redis on 127.0.0.1.
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+bench: install
+	$(PY) -m bench
+
+worker: install
+	$(PY) -m agent_worker dev
+
+celery: install
+	$(VENV)/bin/celery -A config worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A config beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,34 @@
+"""The one place the process environment is read.
+
+Every setting that comes from the environment is declared here, with its default, and listed in
+`.env.example`. Settings modules import `env` from here and never touch `os.environ` themselves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+# A developer's `.env` (never committed) is read when present; real deployments pass the environment.
+if (BASE_DIR / ".env").is_file():
+    env.read_env(str(BASE_DIR / ".env"), overwrite=False)
+
+# Used only when nothing else is configured; production refuses to start with it (see base.py).
+INSECURE_SECRET_KEY = "django-insecure-hostline-local-development-key-do-not-use-in-production"  # noqa: S105
+
+
+def require_real_secret_key(*, debug: bool, secret_key: str) -> None:
+    """Refuse to start with DEBUG off on the development key, so no deployment signs sessions with it."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not debug and secret_key == INSECURE_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off Hostline refuses to start on the built-in development key: "
+            "set SECRET_KEY to a long random value "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )

@@ -1,0 +1,179 @@
+"""Settings shared by every environment. Environment variables are read through config.env only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import BASE_DIR, INSECURE_SECRET_KEY, env
+
+DEBUG: bool = env.bool("DEBUG", default=False)
+# Leaf settings modules call config.env.require_real_secret_key() once DEBUG is final.
+SECRET_KEY: str = env("SECRET_KEY", default=INSECURE_SECRET_KEY)
+ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Public base URL of this platform, used in embed snippets and set-password links.
+PLATFORM_BASE_URL: str = env("PLATFORM_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "tenants",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Database: DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/hostline. local.py may fall back to SQLite.
+DATABASE_URL: str | None = env("DATABASE_URL", default=None)
+DATABASES = {"default": env.db_url_config(DATABASE_URL)} if DATABASE_URL else {}
+for _db in DATABASES.values():
+    _db.setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+    _db.setdefault("CONN_HEALTH_CHECKS", True)
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        # Bound every statement and connection attempt so a sick database fails fast instead of hanging a call.
+        _db.setdefault("OPTIONS", {}).update({"connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=3)})
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Redis: cache (snapshots, throttles, session slots) and Celery broker.
+REDIS_URL: str | None = env("REDIS_URL", default=None)
+CACHE_KEY_PREFIX: str = env("CACHE_KEY_PREFIX", default="hostline")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "TIMEOUT": 60 * 60,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Owners type "example.com" for their website; assume https like Django 6 will.
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+EMAIL_BACKEND: str = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL: str = env("DEFAULT_FROM_EMAIL", default="Hostline <no-reply@hostline.local>")
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hostline API",
+    "DESCRIPTION": "Connection details for diners' voice sessions with a restaurant's agent.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# LiveKit: the server the agent workers register with and the diners' browsers join.
+LIVEKIT_URL: str = env("LIVEKIT_URL", default="ws://127.0.0.1:7880")
+LIVEKIT_API_KEY: str = env("LIVEKIT_API_KEY", default="devkey")
+LIVEKIT_API_SECRET: str = env("LIVEKIT_API_SECRET", default="secret")
+LIVEKIT_API_TIMEOUT_SECONDS: float = env.float("LIVEKIT_API_TIMEOUT_SECONDS", default=3.0)
+PARTICIPANT_TOKEN_TTL: timedelta = timedelta(seconds=env.int("PARTICIPANT_TOKEN_TTL_SECONDS", default=600))
+if timedelta(minutes=15) < PARTICIPANT_TOKEN_TTL:
+    raise ImproperlyConfigured("PARTICIPANT_TOKEN_TTL_SECONDS may be at most 900 (15 minutes).")
+
+# Speech and language providers, used by the agent worker.
+DEEPGRAM_API_KEY: str = env("DEEPGRAM_API_KEY", default="")
+OPENAI_API_KEY: str = env("OPENAI_API_KEY", default="")
+CARTESIA_API_KEY: str = env("CARTESIA_API_KEY", default="")
+OPENAI_MODEL: str = env("OPENAI_MODEL", default="gpt-4.1-mini")
+# Console/local runs carry no job metadata; this names the restaurant they speak for.
+AGENT_CONSOLE_RESTAURANT: str = env("AGENT_CONSOLE_RESTAURANT", default="")
+
+# Celery (Redis broker). Without REDIS_URL (zero-config local run) tasks run eagerly in-process.
+CELERY_BROKER_URL: str | None = env("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER: bool = CELERY_BROKER_URL is None
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_timeout": 5,
+    "socket_connect_timeout": 5,
+}
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}

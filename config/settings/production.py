@@ -1,0 +1,23 @@
+"""Production: Postgres and Redis are required, every secret comes from the environment."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import require_real_secret_key
+from config.settings.base import *
+
+DEBUG = False
+require_real_secret_key(debug=DEBUG, secret_key=SECRET_KEY)
+if not DATABASE_URL:
+    raise ImproperlyConfigured("DATABASE_URL is required in production (postgres://user:pass@host:5432/db).")
+if not REDIS_URL:
+    raise ImproperlyConfigured("REDIS_URL is required in production (redis://host:6379/0).")
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Hostline"
+admin.site.site_title = "Hostline admin"
+admin.site.index_title = "Restaurants, hours and menus"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("tenants.urls")),
+]

@@ -1,0 +1,80 @@
+"""Fixtures shared by every app's tests: two tenants, each with people in every role, and a clean cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from tenants.models import Membership, Restaurant, Tenant
+from tenants.tests.factories import (
+    MembershipFactory,
+    MenuCategoryFactory,
+    MenuItemFactory,
+    OpeningHoursFactory,
+    RestaurantFactory,
+    SpecialDateFactory,
+    TenantFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache() -> Any:
+    # Test settings point at their own Redis database and key prefix, so this never touches real data.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@dataclass
+class TenantWorld:
+    tenant: Tenant
+    restaurant: Restaurant
+    owner: Any
+    member: Any
+
+    def client_for(self, user: Any) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+
+def _make_world(name: str) -> TenantWorld:
+    tenant = TenantFactory(name=name, slug=name.lower())
+    restaurant = RestaurantFactory(tenant=tenant, name=f"{name} Bistro")
+    OpeningHoursFactory(restaurant=restaurant)
+    SpecialDateFactory(restaurant=restaurant)
+    category = MenuCategoryFactory(restaurant=restaurant, name=f"{name} Mains")
+    MenuItemFactory(category=category, name=f"{name} Secret Dish")
+    owner = MembershipFactory(
+        tenant=tenant, role=Membership.Role.OWNER, user__username=f"{name.lower()}-owner"
+    ).user
+    member = MembershipFactory(
+        tenant=tenant, role=Membership.Role.STAFF, user__username=f"{name.lower()}-staff"
+    ).user
+    return TenantWorld(tenant=tenant, restaurant=restaurant, owner=owner, member=member)
+
+
+@pytest.fixture
+def world_a(db: None) -> TenantWorld:
+    return _make_world("Alpha")
+
+
+@pytest.fixture
+def world_b(db: None) -> TenantWorld:
+    return _make_world("Bravo")
+
+
+@pytest.fixture
+def outsider(db: None) -> Any:
+    """A staff user with no membership at all: must see nothing."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def operator(db: None) -> Any:
+    return UserFactory(username="operator", is_superuser=True)

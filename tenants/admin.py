@@ -1,0 +1,399 @@
+"""The admin restaurant owners use, scoped to their own tenant.
+
+Owners and their staff are Django staff users with a Membership, not superusers, and hold no Django model
+permissions: what they may see and do is decided here from their memberships, so a user without one sees
+nothing (scoping fails closed). Superusers are the platform's operators and see everything.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, ForeignKey, Model, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpRequest
+from django.utils.html import format_html
+
+from tenants import services
+from tenants.models import (
+    AllowedOrigin,
+    ApiKey,
+    Membership,
+    MenuCategory,
+    MenuItem,
+    OpeningHours,
+    Restaurant,
+    SpecialDate,
+    Tenant,
+    Weekday,
+)
+from tenants.selectors import user_owner_tenant_ids, user_tenant_ids
+from tenants.vocabulary import ALLERGENS, DIETARY_TAGS
+
+
+def is_operator(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_staff and user.is_superuser)
+
+
+def member_tenant_ids(request: HttpRequest) -> list[int]:
+    # Memoised on the request: a change form asks for every field and inline.
+    cached = getattr(request, "_hostline_tenant_ids", None)
+    if cached is None:
+        user = request.user
+        cached = user_tenant_ids(user=user) if user.is_active and user.is_staff else []
+        request._hostline_tenant_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def owner_tenant_ids(request: HttpRequest) -> list[int]:
+    cached = getattr(request, "_hostline_owner_tenant_ids", None)
+    if cached is None:
+        user = request.user
+        cached = user_owner_tenant_ids(user=user) if user.is_active and user.is_staff else []
+        request._hostline_owner_tenant_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+# Foreign keys an owner may pick from, and how each is scoped to their tenants.
+_SCOPED_CHOICES: dict[type[Model], str] = {
+    Tenant: "pk__in",
+    Restaurant: "tenant_id__in",
+    MenuCategory: "tenant_id__in",
+}
+
+
+class TenantScopedMixin:
+    """Row-level tenancy for ModelAdmin and inlines. Every query and permission is limited to the user's tenants."""
+
+    # Only owners (not staff members) may add or delete rows of this model.
+    owner_only_add_delete = False
+
+    def _allowed_tenants(self, request: HttpRequest, *, for_write: bool = False) -> list[int]:
+        if for_write and self.owner_only_add_delete:
+            return owner_tenant_ids(request)
+        return member_tenant_ids(request)
+
+    def _obj_tenant_id(self, obj: Model) -> int | None:
+        return getattr(obj, "tenant_id", None)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)  # type: ignore[misc]
+        if is_operator(request):
+            return qs
+        return qs.filter(tenant_id__in=member_tenant_ids(request))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request) or bool(member_tenant_ids(request))
+
+    def _may(self, request: HttpRequest, obj: Model | None, *, for_write: bool = False) -> bool:
+        if is_operator(request):
+            return True
+        allowed = self._allowed_tenants(request, for_write=for_write)
+        if obj is None:
+            return bool(allowed)
+        return self._obj_tenant_id(obj) in allowed
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._may(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._may(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._may(request, None, for_write=True)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._may(request, obj, for_write=True)
+
+    def formfield_for_foreignkey(self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any) -> Any:
+        related = db_field.related_model
+        lookup = _SCOPED_CHOICES.get(related) if isinstance(related, type) else None
+        if lookup and isinstance(related, type) and not is_operator(request):
+            tenants = self._allowed_tenants(request, for_write=related is Tenant)
+            kwargs["queryset"] = related._default_manager.filter(**{lookup: tenants})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> Any:
+        # Django redirects to the index for a missing object; a plain 404 says no more about other tenants.
+        raise Http404("No such object.")
+
+
+class ParentTenantInlineMixin(TenantScopedMixin):
+    """For inlines, permissions follow the parent object being edited."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._may(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._may(request, obj)
+
+
+# --- forms -------------------------------------------------------------------------------------------------
+
+
+class MenuItemForm(forms.ModelForm):
+    dietary_tags = forms.MultipleChoiceField(
+        choices=list(DIETARY_TAGS.items()), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    allergens = forms.MultipleChoiceField(
+        choices=list(ALLERGENS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Allergens the dish contains. Diners who ask will be told.",
+    )
+
+    class Meta:
+        model = MenuItem
+        fields = [
+            "category",
+            "name",
+            "description",
+            "price",
+            "currency",
+            "dietary_tags",
+            "allergens",
+            "is_available",
+            "position",
+        ]
+
+
+class IntervalFormSet(BaseInlineFormSet):
+    """Rejects overlapping intervals on one day, which would make 'are you open?' ambiguous."""
+
+    day_field = "weekday"
+
+    def clean(self) -> None:
+        super().clean()
+        by_day: dict[Any, list[tuple[Any, Any, bool]]] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get(self.day_field) is None:
+                continue
+            opens, closes = data.get("opens_at"), data.get("closes_at")
+            by_day.setdefault(data[self.day_field], []).append((opens, closes, opens is None))
+        for day, intervals in by_day.items():
+            closures = [i for i in intervals if i[2]]
+            if closures and len(intervals) > 1:
+                raise forms.ValidationError(
+                    f"{self.day_label(day)}: a day that is closed all day cannot also have opening times. Remove one of them."
+                )
+            spans = sorted(
+                (o.hour * 60 + o.minute, (c.hour * 60 + c.minute) if c > o else 24 * 60)
+                for o, c, closed in intervals
+                if not closed and o is not None and c is not None
+            )
+            for (_, end), (start, _) in pairwise(spans):
+                if start < end:
+                    raise forms.ValidationError(
+                        f"{self.day_label(day)}: two opening intervals overlap. Merge or fix them."
+                    )
+
+    def day_label(self, day: Any) -> str:
+        return str(day)
+
+
+class OpeningHoursFormSet(IntervalFormSet):
+    day_field = "weekday"
+
+    def day_label(self, day: Any) -> str:
+        return str(Weekday(day).label)
+
+
+class SpecialDateFormSet(IntervalFormSet):
+    day_field = "date"
+
+
+# --- inlines -----------------------------------------------------------------------------------------------
+
+
+class OpeningHoursInline(ParentTenantInlineMixin, admin.TabularInline):
+    model = OpeningHours
+    formset = OpeningHoursFormSet
+    fields = ["weekday", "opens_at", "closes_at"]
+    extra = 0
+    verbose_name_plural = (
+        "Weekly opening hours (several rows on a day = split shifts; closing before opening = past midnight)"
+    )
+
+
+class SpecialDateInline(ParentTenantInlineMixin, admin.TabularInline):
+    model = SpecialDate
+    formset = SpecialDateFormSet
+    fields = ["date", "opens_at", "closes_at", "note"]
+    extra = 0
+    verbose_name_plural = "Special dates (holidays and one-off hours; empty times = closed all day)"
+
+
+class MenuCategoryInline(ParentTenantInlineMixin, admin.TabularInline):
+    model = MenuCategory
+    fields = ["name", "description", "position"]
+    extra = 0
+    show_change_link = True
+
+
+class MenuItemInline(ParentTenantInlineMixin, admin.TabularInline):
+    model = MenuItem
+    form = MenuItemForm
+    fields = ["name", "description", "price", "currency", "is_available", "position"]
+    extra = 0
+    show_change_link = True
+
+
+# --- model admins ------------------------------------------------------------------------------------------
+
+
+@admin.register(Restaurant)
+class RestaurantAdmin(TenantScopedMixin, admin.ModelAdmin):
+    owner_only_add_delete = True
+    list_display = ["name", "cuisine", "timezone", "language", "is_active", "public_id"]
+    list_filter = ["is_active", "language"]
+    search_fields = ["name", "cuisine", "address", "public_id"]
+    readonly_fields = ["public_id", "embed_snippet"]
+    inlines = [OpeningHoursInline, SpecialDateInline, MenuCategoryInline]
+    fieldsets = [
+        (None, {"fields": ["tenant", "name", "cuisine", "is_active", "public_id"]}),
+        ("Contact", {"fields": ["address", "phone", "website"]}),
+        ("Locale", {"fields": ["timezone", "language", "currency"]}),
+        ("Agent persona", {"fields": ["greeting", "voice", "extra_instructions"]}),
+        ("Website widget", {"fields": ["embed_snippet"]}),
+    ]
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        return ["name", "tenant", *self.list_display[1:]] if is_operator(request) else self.list_display
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if is_operator(request) or len(owner_tenant_ids(request)) > 1:
+            return fieldsets
+        # An owner of one tenant never chooses it: new restaurants land in their tenant (save_model).
+        first = (None, {"fields": [f for f in fieldsets[0][1]["fields"] if f != "tenant"]})
+        return [first, *fieldsets[1:]]
+
+    def save_model(self, request: HttpRequest, obj: Restaurant, form: Any, change: bool) -> None:
+        if not change and not obj.tenant_id and not is_operator(request):
+            owned = owner_tenant_ids(request)
+            if len(owned) == 1:
+                obj.tenant_id = owned[0]
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="Embed snippet")
+    def embed_snippet(self, obj: Restaurant) -> str:
+        if not obj.pk:
+            return "Save the restaurant to get its snippet."
+        from django.conf import settings
+
+        snippet = (
+            f'<script src="{settings.PLATFORM_BASE_URL}/widget.js" data-restaurant="{obj.public_id}" async>'
+            "</script>"
+        )
+        return format_html(
+            "<p>Paste this tag into your website’s HTML, before <code>&lt;/body&gt;</code>:</p>"
+            '<textarea readonly rows="2" cols="100" onclick="this.select()">{}</textarea>',
+            snippet,
+        )
+
+
+@admin.register(MenuCategory)
+class MenuCategoryAdmin(TenantScopedMixin, admin.ModelAdmin):
+    list_display = ["name", "restaurant", "position", "item_count"]
+    list_filter = [("restaurant", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "restaurant__name"]
+    autocomplete_fields = ["restaurant"]
+    inlines = [MenuItemInline]
+    ordering = ["restaurant__name", "position", "name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MenuCategory]:
+        return super().get_queryset(request).select_related("restaurant").annotate(_items=Count("items"))
+
+    @admin.display(description="Items", ordering="_items")
+    def item_count(self, obj: Any) -> int:
+        return obj._items
+
+
+@admin.register(MenuItem)
+class MenuItemAdmin(TenantScopedMixin, admin.ModelAdmin):
+    form = MenuItemForm
+    list_display = ["name", "category", "restaurant", "price", "currency", "is_available", "position"]
+    list_editable = ["is_available"]
+    list_filter = [
+        "is_available",
+        ("restaurant", admin.RelatedOnlyFieldListFilter),
+        ("category", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["name", "description", "category__name", "restaurant__name"]
+    autocomplete_fields = ["category"]
+    exclude = ["restaurant"]
+    actions = ["mark_sold_out", "mark_available"]
+    list_select_related = ["category", "restaurant"]
+
+    @admin.action(description="Mark selected items as sold out")
+    def mark_sold_out(self, request: HttpRequest, queryset: QuerySet[MenuItem]) -> None:
+        count = services.menu_items_set_availability(items=queryset, available=False)
+        self.message_user(request, f"{count} item(s) marked as sold out.", messages.SUCCESS)
+
+    @admin.action(description="Mark selected items as available")
+    def mark_available(self, request: HttpRequest, queryset: QuerySet[MenuItem]) -> None:
+        count = services.menu_items_set_availability(items=queryset, available=True)
+        self.message_user(request, f"{count} item(s) marked as available.", messages.SUCCESS)
+
+
+# --- operators only ----------------------------------------------------------------------------------------
+
+
+class OperatorOnlyMixin:
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_operator(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_operator(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_operator(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_operator(request)
+
+
+class MembershipInline(OperatorOnlyMixin, admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class AllowedOriginInline(OperatorOnlyMixin, admin.TabularInline):
+    model = AllowedOrigin
+    extra = 0
+
+
+class ApiKeyInline(OperatorOnlyMixin, admin.TabularInline):
+    model = ApiKey
+    extra = 0
+    fields = ["name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Keys are minted by a service that shows the secret once; the admin only lists and revokes.
+        return False
+
+
+@admin.register(Tenant)
+class TenantAdmin(OperatorOnlyMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "status", "max_concurrent_sessions", "restaurant_count", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline, AllowedOriginInline, ApiKeyInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Tenant]:
+        return super().get_queryset(request).annotate(_restaurants=Count("restaurants"))
+
+    @admin.display(description="Restaurants", ordering="_restaurants")
+    def restaurant_count(self, obj: Any) -> int:
+        return obj._restaurants

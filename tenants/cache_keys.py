@@ -1,0 +1,18 @@
+"""Every cache key the platform uses, defined once (backend and worker both import from here).
+
+Each key names the restaurant or tenant it belongs to and carries a schema version, so a deploy that
+changes a cached shape never reads the old shape: bump the version and old entries simply expire.
+Django's cache adds the deployment's KEY_PREFIX (tests use their own) in front of these.
+"""
+
+from __future__ import annotations
+
+from tenants.snapshot import SNAPSHOT_SCHEMA_VERSION
+
+
+def restaurant_snapshot_key(public_id: str) -> str:
+    return f"snapshot:v{SNAPSHOT_SCHEMA_VERSION}:restaurant:{public_id}"
+
+
+def restaurant_snapshot_lock_key(public_id: str) -> str:
+    return f"snapshot-lock:v{SNAPSHOT_SCHEMA_VERSION}:restaurant:{public_id}"

@@ -1,0 +1,80 @@
+"""The contract between the backend that dispatches and the worker that answers.
+
+Defined once, imported by both sides: the agent name the worker registers under and the backend
+dispatches to, and the JSON job metadata that travels with each dispatch (LiveKit hands it to the worker
+as the string `ctx.job.metadata`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+# If these drift apart the dispatch is created but no worker ever picks it up.
+AGENT_NAME = "hostline-restaurant-agent"
+
+METADATA_SCHEMA_VERSION = 1
+# Well under LiveKit's limits on dispatch metadata; the caller-supplied context has its own, smaller cap.
+MAX_METADATA_BYTES = 4096
+MAX_CONTEXT_BYTES = 1024
+
+ContextValue = str | int | float | bool | None
+
+
+class InvalidJobMetadata(ValueError):
+    """The job metadata cannot be used. `reason` is a short machine-readable code for logs and metrics."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+class JobMetadata(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: Literal[1] = 1  # == METADATA_SCHEMA_VERSION
+    restaurant_id: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    tenant_id: int = Field(ge=1)
+    language: str | None = Field(default=None, max_length=16, pattern=r"^[a-z]{2}(-[A-Za-z0-9]{2,8})?$")
+    context: dict[str, ContextValue] | None = None
+
+    @field_validator("context")
+    @classmethod
+    def _context_is_small(cls, value: dict[str, ContextValue] | None) -> dict[str, ContextValue] | None:
+        if value is not None and len(json.dumps(value, separators=(",", ":"))) > MAX_CONTEXT_BYTES:
+            raise ValueError(f"context must be at most {MAX_CONTEXT_BYTES} bytes of JSON")
+        return value
+
+    def to_json(self) -> str:
+        data = self.model_dump_json(exclude_none=True)
+        if len(data.encode()) > MAX_METADATA_BYTES:
+            raise InvalidJobMetadata("too_large", f"metadata is over {MAX_METADATA_BYTES} bytes")
+        return data
+
+
+def parse_job_metadata(raw: str | None) -> JobMetadata:
+    """Parse `ctx.job.metadata` (always a string, possibly empty) or raise InvalidJobMetadata."""
+    if not raw or not raw.strip():
+        raise InvalidJobMetadata("empty", "the job carries no metadata")
+    if len(raw.encode("utf-8", errors="replace")) > MAX_METADATA_BYTES:
+        raise InvalidJobMetadata("too_large", f"metadata is over {MAX_METADATA_BYTES} bytes")
+    try:
+        data: Any = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise InvalidJobMetadata("not_json", str(exc)[:200]) from None
+    if not isinstance(data, dict):
+        raise InvalidJobMetadata("wrong_shape", f"expected a JSON object, got {type(data).__name__}")
+    version = data.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > METADATA_SCHEMA_VERSION:
+        raise InvalidJobMetadata(
+            "unsupported_version", f"schema version {version} is newer than {METADATA_SCHEMA_VERSION}"
+        )
+    try:
+        return JobMetadata.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidJobMetadata(
+            "wrong_shape", exc.errors(include_url=False, include_input=False).__repr__()[:300]
+        ) from None

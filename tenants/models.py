@@ -1,0 +1,385 @@
+"""The catalog: tenants, their people, restaurants, opening hours and menus.
+
+Every tenant-owned row carries a `tenant` foreign key, even where it could be reached through its
+restaurant, so that scoping is one indexed filter everywhere and a missing filter fails closed in review.
+Child rows copy their tenant from their parent in `save()`; it is never taken from user input.
+"""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from decimal import Decimal
+from functools import lru_cache
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from tenants.vocabulary import ALLERGENS, DIETARY_TAGS, LANGUAGES
+
+
+@lru_cache(maxsize=1)
+def _timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_timezone(value: str) -> None:
+    if value not in _timezones():
+        raise ValidationError(
+            "“%(value)s” is not a time zone we know. Use an IANA name such as Europe/Paris or America/New_York.",
+            params={"value": value},
+        )
+
+
+def validate_dietary_tags(value: object) -> None:
+    _validate_vocabulary(value, DIETARY_TAGS, "dietary tag")
+
+
+def validate_allergens(value: object) -> None:
+    _validate_vocabulary(value, ALLERGENS, "allergen")
+
+
+def _validate_vocabulary(value: object, vocabulary: dict[str, str], what: str) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(f"Expected a list of {what}s.")
+    unknown = sorted(set(value) - set(vocabulary))
+    if unknown:
+        raise ValidationError(
+            f"Unknown {what}: %(unknown)s. Choose from: %(known)s.",
+            params={"unknown": ", ".join(unknown), "known": ", ".join(vocabulary)},
+        )
+
+
+def new_public_id() -> str:
+    # Opaque and unguessable: the widget, the API and job metadata use it, never the database pk.
+    return "r_" + secrets.token_hex(8)
+
+
+currency_validator = RegexValidator(
+    r"^[A-Z]{3}$", "Use a three-letter ISO 4217 currency code, such as EUR or USD."
+)
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Tenant(TimeStampedModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    max_concurrent_sessions = models.PositiveIntegerField(
+        default=10, help_text="How many voice sessions may run at once across this tenant's restaurants."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "suspended"]), name="tenant_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class Membership(TimeStampedModel):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        STAFF = "staff", "Staff"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.OWNER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user"], name="membership_unique_user_per_tenant"),
+            models.CheckConstraint(condition=Q(role__in=["owner", "staff"]), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.tenant} ({self.get_role_display()})"
+
+
+class AllowedOrigin(TimeStampedModel):
+    """A web origin (scheme://host[:port]) whose pages may embed this tenant's widget."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="allowed_origins")
+    origin = models.CharField(
+        max_length=255,
+        validators=[
+            RegexValidator(
+                r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?$",
+                "Enter an origin such as https://www.example.com (scheme and host, optional port, no path).",
+            )
+        ],
+    )
+
+    class Meta:
+        ordering = ["origin"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "origin"], name="allowed_origin_unique")]
+
+    def __str__(self) -> str:
+        return self.origin
+
+
+class ApiKey(TimeStampedModel):
+    """A server-to-server key for the connection-details API. Only a hash is stored; the key is shown once."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100, default="default")
+    prefix = models.CharField(
+        max_length=16, unique=True, help_text="Public part of the key, to recognise it."
+    )
+    hashed_key = models.CharField(max_length=128)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class TenantOwnedQuerySet(models.QuerySet):
+    def for_tenants(self, tenant_ids: list[int] | models.QuerySet) -> TenantOwnedQuerySet:
+        return self.filter(tenant_id__in=tenant_ids)
+
+
+class Restaurant(TimeStampedModel):
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="restaurants")
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    name = models.CharField(max_length=200)
+    cuisine = models.CharField(max_length=100, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\+?[0-9 ()./-]{5,40}$", "Enter a phone number, such as +33 1 42 00 00 00.")
+        ],
+    )
+    website = models.URLField(blank=True)
+    timezone = models.CharField(
+        max_length=64,
+        default="Europe/London",
+        validators=[validate_timezone],
+        help_text="IANA time zone name.",
+    )
+    language = models.CharField(max_length=16, choices=list(LANGUAGES.items()), default="en")
+    currency = models.CharField(max_length=3, default="EUR", validators=[currency_validator])
+    greeting = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the agent says first. Leave empty for “Welcome to <name>. How can I help you?”.",
+    )
+    voice = models.CharField(
+        max_length=100, blank=True, help_text="Text-to-speech voice id; empty for the default."
+    )
+    extra_instructions = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="House rules for the agent, e.g. “We do not take reservations.”",
+    )
+    is_active = models.BooleanField(default=True, help_text="Inactive restaurants take no calls.")
+
+    objects: ClassVar[TenantOwnedQuerySet] = TenantOwnedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="restaurant_name_unique_per_tenant"),
+            models.CheckConstraint(condition=~Q(name=""), name="restaurant_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"), name="restaurant_currency_iso"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RestaurantChild(TimeStampedModel):
+    """A row that belongs to one restaurant; its tenant always follows the restaurant's."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+", editable=False)
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="+")
+
+    objects: ClassVar[TenantOwnedQuerySet] = TenantOwnedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.tenant_id = self.restaurant.tenant_id
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class OpeningHours(RestaurantChild):
+    """One opening interval on a weekday, in the restaurant's local time.
+
+    Several rows on one weekday make split shifts (lunch and dinner). `closes_at` earlier than `opens_at`
+    means the interval runs past midnight into the next day (18:00–02:00). A weekday with no rows is closed.
+    """
+
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens_at = models.TimeField()
+    closes_at = models.TimeField(help_text="Earlier than the opening time means after midnight.")
+
+    class Meta:
+        ordering = ["weekday", "opens_at"]
+        verbose_name = "opening hours"
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="opening_hours_weekday_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(opens_at=models.F("closes_at")), name="opening_hours_not_empty_interval"
+            ),
+            models.UniqueConstraint(
+                fields=["restaurant", "weekday", "opens_at"], name="opening_hours_unique_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["restaurant", "weekday"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+    def clean(self) -> None:
+        if self.opens_at is not None and self.opens_at == self.closes_at:
+            raise ValidationError("Opening and closing time are the same. For a closed day, add no hours.")
+
+
+class SpecialDate(RestaurantChild):
+    """An exception to the weekly hours on one date: closed all day, or open only at the given times.
+
+    Rows without times close the restaurant that day (a holiday). Rows with times replace that date's weekly
+    hours; several rows on one date make a split shift.
+    """
+
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="special_dates")
+    date = models.DateField()
+    opens_at = models.TimeField(null=True, blank=True, help_text="Leave both times empty to close all day.")
+    closes_at = models.TimeField(null=True, blank=True)
+    note = models.CharField(max_length=120, blank=True, help_text="Shown to diners, e.g. “Christmas Day”.")
+
+    class Meta:
+        ordering = ["date", "opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(opens_at__isnull=True, closes_at__isnull=True))
+                | (Q(opens_at__isnull=False, closes_at__isnull=False) & ~Q(opens_at=models.F("closes_at"))),
+                name="special_date_closed_or_valid_interval",
+            ),
+            models.UniqueConstraint(
+                fields=["restaurant", "date"],
+                condition=Q(opens_at__isnull=True),
+                name="special_date_one_closure_per_date",
+            ),
+            models.UniqueConstraint(
+                fields=["restaurant", "date", "opens_at"],
+                condition=Q(opens_at__isnull=False),
+                name="special_date_unique_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.is_closure:
+            return f"{self.date:%Y-%m-%d} closed"
+        return f"{self.date:%Y-%m-%d} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+    @property
+    def is_closure(self) -> bool:
+        return self.opens_at is None
+
+    def clean(self) -> None:
+        if (self.opens_at is None) != (self.closes_at is None):
+            raise ValidationError(
+                "Give both an opening and a closing time, or leave both empty to close all day."
+            )
+        if self.opens_at is not None and self.opens_at == self.closes_at:
+            raise ValidationError("Opening and closing time are the same. Leave both empty to close all day.")
+
+
+class MenuCategory(RestaurantChild):
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="menu_categories")
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ["restaurant", "position", "name"]
+        verbose_name_plural = "menu categories"
+        constraints = [
+            models.UniqueConstraint(fields=["restaurant", "name"], name="menu_category_unique_name"),
+            models.CheckConstraint(condition=~Q(name=""), name="menu_category_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.restaurant})" if self.restaurant_id else self.name
+
+
+class MenuItem(RestaurantChild):
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="menu_items")
+    category = models.ForeignKey(MenuCategory, on_delete=models.CASCADE, related_name="items")
+    name = models.CharField(max_length=160)
+    description = models.CharField(max_length=500, blank=True)
+    price = models.DecimalField(max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    currency = models.CharField(max_length=3, validators=[currency_validator], blank=True)
+    dietary_tags = models.JSONField(default=list, blank=True, validators=[validate_dietary_tags])
+    allergens = models.JSONField(default=list, blank=True, validators=[validate_allergens])
+    is_available = models.BooleanField(
+        default=True, verbose_name="available", help_text="Untick when sold out."
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ["category__position", "position", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="menu_item_price_not_negative"),
+            models.CheckConstraint(condition=~Q(name=""), name="menu_item_name_not_empty"),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="menu_item_currency_iso"),
+            models.UniqueConstraint(fields=["category", "name"], name="menu_item_unique_name_in_category"),
+        ]
+        indexes = [models.Index(fields=["restaurant", "category", "position"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # The category decides the restaurant (and so the tenant); neither is ever taken from input.
+        self.restaurant_id = self.category.restaurant_id
+        if not self.currency:
+            self.currency = self.restaurant.currency
+        super().save(*args, **kwargs)

@@ -1,0 +1,98 @@
+"""The restaurant snapshot: the one read model of a restaurant that the agent and the API use.
+
+A snapshot is everything a call needs about one restaurant, built from Postgres with a fixed number of
+queries, serialisable to JSON for the Redis cache, and versioned twice over: `schema_version` changes when
+this shape changes (and is part of the cache key), `version` is a hash of the content, recorded with each
+call so an owner can tell which edit a diner heard.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+SNAPSHOT_SCHEMA_VERSION = 1
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class WeeklyInterval(_Frozen):
+    weekday: int  # 0 = Monday … 6 = Sunday
+    opens: dt.time
+    closes: dt.time  # earlier than `opens`: runs past midnight into the next day
+
+
+class SpecialDateEntry(_Frozen):
+    date: dt.date
+    opens: dt.time | None = None  # both None: closed all day
+    closes: dt.time | None = None
+    note: str = ""
+
+    @property
+    def is_closure(self) -> bool:
+        return self.opens is None
+
+
+class MenuItemSnapshot(_Frozen):
+    id: int
+    name: str
+    description: str = ""
+    price: Decimal
+    currency: str
+    dietary_tags: tuple[str, ...] = ()
+    allergens: tuple[str, ...] = ()
+    available: bool = True
+
+
+class MenuCategorySnapshot(_Frozen):
+    id: int
+    name: str
+    description: str = ""
+    items: tuple[MenuItemSnapshot, ...] = ()
+
+
+class RestaurantSnapshot(_Frozen):
+    schema_version: Literal[1] = 1  # == SNAPSHOT_SCHEMA_VERSION
+    version: str = ""
+    public_id: str
+    tenant_id: int
+    tenant_active: bool
+    active: bool
+    name: str
+    cuisine: str = ""
+    address: str = ""
+    phone: str = ""
+    website: str = ""
+    timezone: str
+    language: str
+    currency: str
+    greeting: str = ""
+    voice: str = ""
+    extra_instructions: str = ""
+    weekly_hours: tuple[WeeklyInterval, ...] = ()
+    special_dates: tuple[SpecialDateEntry, ...] = ()
+    categories: tuple[MenuCategorySnapshot, ...] = ()
+    built_at: dt.datetime | None = None
+    # Set only on a copy served from the cache while the database could not be reached.
+    stale: bool = False
+
+    @property
+    def can_take_calls(self) -> bool:
+        return self.tenant_active and self.active
+
+    @property
+    def greeting_text(self) -> str:
+        return self.greeting or f"Welcome to {self.name}. How can I help you?"
+
+    def items(self) -> list[MenuItemSnapshot]:
+        return [item for category in self.categories for item in category.items]
+
+    def with_content_version(self) -> RestaurantSnapshot:
+        content = self.model_dump_json(exclude={"version", "built_at", "stale"})
+        return self.model_copy(update={"version": hashlib.sha256(content.encode()).hexdigest()[:16]})
