@@ -1,0 +1,58 @@
+"""Reads for call records and usage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+
+from calls.models import CallRecord
+
+
+@dataclass(frozen=True)
+class TenantMonthUsage:
+    tenant_id: int
+    tenant_name: str
+    month: dt.date
+    calls: int
+    minutes: float
+    llm_input_tokens: int
+    llm_output_tokens: int
+    tts_characters: int
+    stt_minutes: float
+
+
+def usage_by_tenant_month(*, since: dt.datetime | None = None) -> list[TenantMonthUsage]:
+    """Usage per tenant per calendar month (UTC), newest month first: one aggregate query."""
+    qs = CallRecord.objects.all()
+    if since is not None:
+        qs = qs.filter(started_at__gte=since)
+    rows = (
+        qs.annotate(month=TruncMonth("started_at"))
+        .values("tenant_id", "tenant__name", "month")
+        .annotate(
+            calls=Count("id"),
+            seconds=Sum("duration_seconds"),
+            llm_in=Sum("llm_input_tokens"),
+            llm_out=Sum("llm_output_tokens"),
+            tts=Sum("tts_characters"),
+            stt=Sum("stt_audio_seconds"),
+        )
+        .order_by("-month", "tenant__name")
+    )
+    return [
+        TenantMonthUsage(
+            tenant_id=row["tenant_id"],
+            tenant_name=row["tenant__name"],
+            month=row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"],
+            calls=row["calls"],
+            minutes=round((row["seconds"] or 0) / 60, 1),
+            llm_input_tokens=row["llm_in"] or 0,
+            llm_output_tokens=row["llm_out"] or 0,
+            tts_characters=row["tts"] or 0,
+            stt_minutes=round((row["stt"] or 0) / 60, 1),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,54 @@
+"""Writes for call records."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+
+from calls.models import CallRecord
+from calls.schema import CallRecordPayload
+from tenants.models import Restaurant, Tenant
+
+logger = logging.getLogger(__name__)
+
+
+def call_record_store(*, payload: CallRecordPayload) -> CallRecord | None:
+    """Store a finished session once. Storing the same job again returns the existing record unchanged.
+
+    Returns None when the tenant no longer exists (nothing to attribute the call to).
+    """
+    existing = CallRecord.objects.filter(job_id=payload.job_id).first()
+    if existing is not None:
+        return existing
+    tenant = Tenant.objects.filter(pk=payload.tenant_id).first()
+    if tenant is None:
+        logger.warning("call record for unknown tenant dropped", extra={"job_id": payload.job_id})
+        return None
+    # The restaurant must belong to the tenant the job named; a mismatch is never attributed across tenants.
+    restaurant = Restaurant.objects.filter(public_id=payload.restaurant_id, tenant=tenant).first()
+    fields = {
+        "tenant": tenant,
+        "restaurant": restaurant,
+        "restaurant_name": restaurant.name if restaurant else payload.restaurant_id,
+        "room_name": payload.room_name,
+        "started_at": payload.started_at,
+        "ended_at": payload.ended_at,
+        "duration_seconds": payload.duration_seconds,
+        "end_reason": payload.end_reason,
+        "snapshot_version": payload.snapshot_version,
+        "language": payload.language,
+        "transcript": [line.model_dump(mode="json") for line in payload.transcript],
+        "tool_calls": [call.model_dump(mode="json") for call in payload.tool_calls],
+        "llm_input_tokens": payload.usage.llm_input_tokens,
+        "llm_output_tokens": payload.usage.llm_output_tokens,
+        "tts_characters": payload.usage.tts_characters,
+        "stt_audio_seconds": payload.usage.stt_audio_seconds,
+    }
+    try:
+        with transaction.atomic():
+            record = CallRecord.objects.create(job_id=payload.job_id, **fields)
+    except IntegrityError:
+        # A concurrent delivery of the same task won the race; theirs is the record.
+        return CallRecord.objects.get(job_id=payload.job_id)
+    return record

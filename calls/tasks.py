@@ -1,0 +1,35 @@
+"""After-call work. Tasks are thin: validate, call the service, retry on database trouble."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from pydantic import ValidationError
+
+from calls.schema import CallRecordPayload
+from calls.services import call_record_store
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=10,
+    acks_late=True,
+)
+def call_record_save(payload: dict[str, Any]) -> int | None:
+    """Store a finished session's record. Idempotent: the job id is the key, so redelivery stores one row."""
+    try:
+        parsed = CallRecordPayload.model_validate(payload)
+    except ValidationError as exc:
+        # A malformed record will never become valid by retrying; keep it in the logs instead.
+        logger.error("invalid call record dropped: %s", exc.errors(include_url=False, include_input=False))
+        return None
+    record = call_record_store(payload=parsed)
+    return record.pk if record else None
