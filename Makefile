@@ -42,7 +42,7 @@ celery: install
 	$(VENV)/bin/celery -A config worker --loglevel=INFO
 
 beat: install
-	$(VENV)/bin/celery -A config beat --loglevel=INFO
+	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule /tmp/celerybeat-schedule
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache
