@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tenants import demo
+from tenants.cache import restaurant_snapshot_invalidate
 from tenants.models import (
     AllowedOrigin,
     Membership,
@@ -29,7 +30,10 @@ from tenants.selectors import DEMO_TENANT_SLUG
 @transaction.atomic
 def menu_items_set_availability(*, items: QuerySet[MenuItem], available: bool) -> int:
     """Mark menu items available or sold out in one statement. Returns how many rows changed."""
-    return items.exclude(is_available=available).update(is_available=available)
+    changing = items.exclude(is_available=available)
+    # .update() sends no signals, so say which snapshots it changes.
+    restaurant_snapshot_invalidate(public_ids=set(changing.values_list("restaurant__public_id", flat=True)))
+    return changing.update(is_available=available)
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "warm-snapshot-cache": {
+        "task": "tenants.tasks.snapshot_cache_warm",
+        # Under the snapshot TTL (1 h), so an active restaurant's first call of the day is a cache hit.
+        "schedule": env.int("SNAPSHOT_WARM_INTERVAL_SECONDS", default=45 * 60),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,188 @@
+"""The restaurant snapshot cache: Redis over Postgres, fresh after every committed edit.
+
+Reads try Redis, fall back to Postgres on a miss and fill the cache. One reader per restaurant rebuilds
+a missing entry while the others wait briefly for it, so a burst of calls does not stampede the
+database. Redis trouble is logged and reads go to Postgres; Postgres trouble is answered with the last
+known snapshot, marked stale, so a call in progress can still be served.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import DatabaseError, transaction
+from redis.exceptions import RedisError
+
+from tenants import cache_keys
+from tenants.models import Restaurant
+from tenants.selectors import restaurant_snapshot_from_db
+from tenants.snapshot import RestaurantSnapshot
+
+logger = logging.getLogger(__name__)
+
+SNAPSHOT_TTL_SECONDS = 60 * 60
+LAST_KNOWN_TTL_SECONDS = 7 * 24 * 60 * 60
+LOCK_SECONDS = 5
+WAIT_FOR_PEER_SECONDS = 1.0
+# A sick Redis: connection refused, timeouts, protocol errors.
+CACHE_ERRORS = (RedisError, OSError)
+
+
+def _redis() -> Any | None:
+    """The raw redis-py client behind Django's Redis cache, or None for other backends (local runs).
+
+    Snapshots are read on every call: going straight to redis-py with JSON bytes skips the client object
+    Django builds per operation and a pickle round trip. Keys still go through Django's key function, so
+    they carry the deployment's (or the tests') prefix and version.
+    """
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    client = backend.__dict__.get("_hostline_raw_client")
+    if client is None:
+        client = backend.__dict__["_hostline_raw_client"] = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
+    return client
+
+
+def _cache_get(key: str) -> str | bytes | None:
+    try:
+        client = _redis()
+        return client.get(cache.make_and_validate_key(key)) if client is not None else cache.get(key)
+    except CACHE_ERRORS as exc:
+        logger.warning("snapshot cache read failed, using Postgres: %r", exc)
+        return None
+
+
+def _cache_set(key: str, value: str, timeout: int) -> None:
+    try:
+        client = _redis()
+        if client is not None:
+            client.set(cache.make_and_validate_key(key), value.encode(), ex=timeout)
+        else:
+            cache.set(key, value, timeout=timeout)
+    except CACHE_ERRORS as exc:
+        logger.warning("snapshot cache write failed: %r", exc)
+
+
+# Per-process memo of the last parsed snapshot per restaurant. Redis is still read on every call (so an
+# edit is heard at once); only when the bytes are unchanged is the JSON parse skipped.
+_parsed: dict[str, tuple[str | bytes, RestaurantSnapshot]] = {}
+_PARSED_MAX = 1024
+
+
+def _parse(public_id: str, raw: str | bytes) -> RestaurantSnapshot:
+    memo = _parsed.get(public_id)
+    if memo is not None and memo[0] == raw:
+        return memo[1]
+    snapshot = RestaurantSnapshot.model_validate_json(raw)
+    if len(_parsed) >= _PARSED_MAX:
+        _parsed.clear()
+    _parsed[public_id] = (raw, snapshot)
+    return snapshot
+
+
+def _try_lock(public_id: str) -> bool:
+    try:
+        return bool(cache.add(cache_keys.restaurant_snapshot_lock_key(public_id), 1, timeout=LOCK_SECONDS))
+    except CACHE_ERRORS:
+        return True  # no Redis, no peers to coordinate with through it
+
+
+def _unlock(public_id: str) -> None:
+    with contextlib.suppress(*CACHE_ERRORS):
+        cache.delete(cache_keys.restaurant_snapshot_lock_key(public_id))
+
+
+def _build_and_store(public_id: str) -> RestaurantSnapshot | None:
+    snapshot = restaurant_snapshot_from_db(public_id=public_id)
+    if snapshot is not None:
+        data = snapshot.model_dump_json()
+        _cache_set(cache_keys.restaurant_snapshot_key(public_id), data, SNAPSHOT_TTL_SECONDS)
+        _cache_set(cache_keys.restaurant_last_known_snapshot_key(public_id), data, LAST_KNOWN_TTL_SECONDS)
+    return snapshot
+
+
+def _last_known(public_id: str) -> RestaurantSnapshot | None:
+    raw = _cache_get(cache_keys.restaurant_last_known_snapshot_key(public_id))
+    if raw is None:
+        return None
+    return RestaurantSnapshot.model_validate_json(raw).model_copy(update={"stale": True})
+
+
+def restaurant_snapshot_get(*, public_id: str) -> RestaurantSnapshot | None:
+    """The restaurant's live snapshot, or None if no such restaurant exists.
+
+    Raises DatabaseError only when Postgres is unreachable and no last known copy exists either.
+    """
+    key = cache_keys.restaurant_snapshot_key(public_id)
+    raw = _cache_get(key)
+    if raw is not None:
+        return _parse(public_id, raw)
+    try:
+        if _try_lock(public_id):
+            try:
+                return _build_and_store(public_id)
+            finally:
+                _unlock(public_id)
+        # Another reader is rebuilding this entry: wait a moment for its result rather than pile on.
+        deadline = time.monotonic() + WAIT_FOR_PEER_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+            raw = _cache_get(key)
+            if raw is not None:
+                return _parse(public_id, raw)
+        return _build_and_store(public_id)
+    except DatabaseError as exc:
+        stale = _last_known(public_id)
+        if stale is None:
+            raise
+        logger.error("Postgres unavailable, serving the last known snapshot of %s: %r", public_id, exc)
+        return stale
+
+
+async def arestaurant_snapshot_get(*, public_id: str, timeout: float) -> RestaurantSnapshot | None:
+    """The same, for the agent worker's event loop: runs off-loop and gives up after `timeout` seconds."""
+    reader = sync_to_async(restaurant_snapshot_get, thread_sensitive=False)
+    return await asyncio.wait_for(reader(public_id=public_id), timeout=timeout)
+
+
+def _delete(public_ids: set[str]) -> None:
+    keys = [cache_keys.restaurant_snapshot_key(p) for p in public_ids]
+    try:
+        client = _redis()
+        if client is not None:
+            client.delete(*[cache.make_and_validate_key(k) for k in keys])
+        else:
+            cache.delete_many(keys)
+    except CACHE_ERRORS as exc:
+        # The entries still expire with their TTL; say so loudly, since readers may see old data until then.
+        logger.error("snapshot cache invalidation failed for %s: %r", sorted(public_ids), exc)
+
+
+def restaurant_snapshot_invalidate(*, public_ids: Iterable[str]) -> None:
+    """Drop cached snapshots once the current transaction commits (at once outside a transaction).
+
+    Never before: a rolled-back edit leaves the cache as it was.
+    """
+    ids = {p for p in public_ids if p}
+    if ids:
+        transaction.on_commit(lambda: _delete(ids))
+
+
+def tenant_snapshots_invalidate(*, tenant_id: int) -> None:
+    restaurant_snapshot_invalidate(
+        public_ids=Restaurant.objects.filter(tenant_id=tenant_id).values_list("public_id", flat=True)
+    )
+
+
+def restaurant_snapshots_warm(*, public_ids: Iterable[str]) -> int:
+    """Rebuild and cache the given snapshots (periodic warming). Returns how many were cached."""
+    return sum(1 for public_id in public_ids if _build_and_store(public_id) is not None)

@@ -1,0 +1,41 @@
+"""Invalidate cached snapshots whenever a committed change touches what a snapshot contains."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from tenants.cache import restaurant_snapshot_invalidate, tenant_snapshots_invalidate
+from tenants.models import MenuCategory, MenuItem, OpeningHours, Restaurant, SpecialDate, Tenant
+
+CHILD_MODELS = (OpeningHours, SpecialDate, MenuCategory, MenuItem)
+
+
+@receiver([post_save, post_delete], sender=Restaurant)
+def _restaurant_changed(sender: type, instance: Restaurant, **kwargs: Any) -> None:
+    restaurant_snapshot_invalidate(public_ids=[instance.public_id])
+
+
+def _child_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    # Inline formsets and cascades usually have the restaurant cached on the instance; look it up otherwise.
+    restaurant = instance._state.fields_cache.get("restaurant")
+    if restaurant is not None:
+        public_id = restaurant.public_id
+    else:
+        public_id = (
+            Restaurant.objects.filter(pk=instance.restaurant_id).values_list("public_id", flat=True).first()
+        )
+    restaurant_snapshot_invalidate(public_ids=[public_id] if public_id else [])
+
+
+for _model in CHILD_MODELS:
+    post_save.connect(_child_changed, sender=_model, dispatch_uid=f"snapshot-{_model.__name__}-save")
+    post_delete.connect(_child_changed, sender=_model, dispatch_uid=f"snapshot-{_model.__name__}-delete")
+
+
+@receiver(post_save, sender=Tenant)
+def _tenant_changed(sender: type, instance: Tenant, created: bool, **kwargs: Any) -> None:
+    if not created:
+        tenant_snapshots_invalidate(tenant_id=instance.pk)

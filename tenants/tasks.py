@@ -1,0 +1,14 @@
+"""Periodic and slow work for the catalog. Tasks stay thin: they call services and selectors."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from tenants.cache import restaurant_snapshots_warm
+from tenants.selectors import restaurant_public_ids_taking_calls
+
+
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=150)
+def snapshot_cache_warm() -> int:
+    """Rebuild the cached snapshot of every restaurant that takes calls, so first calls hit the cache."""
+    return restaurant_snapshots_warm(public_ids=restaurant_public_ids_taking_calls())
