@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from calls.models import CallRecord
 from calls.schema import CallRecordPayload
 from tenants.models import Restaurant, Tenant
+from tenants.session_slots import session_slot_release
 
 logger = logging.getLogger(__name__)
 
@@ -51,4 +52,13 @@ def call_record_store(*, payload: CallRecordPayload) -> CallRecord | None:
     except IntegrityError:
         # A concurrent delivery of the same task won the race; theirs is the record.
         return CallRecord.objects.get(job_id=payload.job_id)
+    # The session is over: give its concurrency slot back to the tenant.
+    transaction.on_commit(lambda: _release_slot(tenant_id=tenant.pk, room_name=payload.room_name))
     return record
+
+
+def _release_slot(*, tenant_id: int, room_name: str) -> None:
+    try:
+        session_slot_release(tenant_id=tenant_id, room_name=room_name)
+    except Exception as exc:
+        logger.warning("could not release session slot of %s: %r", room_name, exc)

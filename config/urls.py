@@ -7,5 +7,6 @@ admin.site.index_title = "Restaurants, hours and menus"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("tenants.api.urls")),
     path("", include("tenants.urls")),
 ]

@@ -36,7 +36,7 @@ WAIT_FOR_PEER_SECONDS = 1.0
 CACHE_ERRORS = (RedisError, OSError)
 
 
-def _redis() -> Any | None:
+def redis_client() -> Any | None:
     """The raw redis-py client behind Django's Redis cache, or None for other backends (local runs).
 
     Snapshots are read on every call: going straight to redis-py with JSON bytes skips the client object
@@ -54,7 +54,7 @@ def _redis() -> Any | None:
 
 def _cache_get(key: str) -> str | bytes | None:
     try:
-        client = _redis()
+        client = redis_client()
         return client.get(cache.make_and_validate_key(key)) if client is not None else cache.get(key)
     except CACHE_ERRORS as exc:
         logger.warning("snapshot cache read failed, using Postgres: %r", exc)
@@ -63,7 +63,7 @@ def _cache_get(key: str) -> str | bytes | None:
 
 def _cache_set(key: str, value: str, timeout: int) -> None:
     try:
-        client = _redis()
+        client = redis_client()
         if client is not None:
             client.set(cache.make_and_validate_key(key), value.encode(), ex=timeout)
         else:
@@ -157,7 +157,7 @@ async def arestaurant_snapshot_get(*, public_id: str, timeout: float) -> Restaur
 def _delete(public_ids: set[str]) -> None:
     keys = [cache_keys.restaurant_snapshot_key(p) for p in public_ids]
     try:
-        client = _redis()
+        client = redis_client()
         if client is not None:
             client.delete(*[cache.make_and_validate_key(k) for k in keys])
         else:

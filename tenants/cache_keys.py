@@ -21,3 +21,8 @@ def restaurant_snapshot_lock_key(public_id: str) -> str:
 def restaurant_last_known_snapshot_key(public_id: str) -> str:
     # Never deleted by invalidation: the copy the worker may serve, marked stale, while Postgres is down.
     return f"snapshot-last-known:v{SNAPSHOT_SCHEMA_VERSION}:restaurant:{public_id}"
+
+
+def tenant_session_slots_key(tenant_id: int) -> str:
+    # A sorted set: member = room name, score = the unix time the slot expires unless renewed.
+    return f"session-slots:v1:tenant:{tenant_id}"

@@ -117,3 +117,14 @@ def test_operators_see_usage_per_tenant(world_a, world_b, operator):
     body = client.get(reverse("admin:calls_callrecord_usage")).content.decode()
     assert "Alpha" in body
     assert "1200" in body
+
+
+def test_the_call_record_gives_the_sessions_slot_back(world_a, django_capture_on_commit_callbacks):
+    from tenants.session_slots import session_slot_acquire, session_slots_in_use
+
+    payload = call_payload(world_a.restaurant)
+    assert session_slot_acquire(tenant_id=world_a.tenant.pk, room_name=payload["room_name"], limit=5)
+    assert session_slots_in_use(tenant_id=world_a.tenant.pk) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        call_record_save.delay(payload).get()
+    assert session_slots_in_use(tenant_id=world_a.tenant.pk) == 0

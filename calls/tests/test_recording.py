@@ -84,7 +84,7 @@ def test_broker_down_falls_back_to_storing_directly(world_a, monkeypatch):
     payload = _build(world_a.restaurant, job_id="AJ_fallback")
     app.conf.task_always_eager = False
     # A producer with its own connection to a port nothing listens on: publishing fails like a dead broker.
-    dead = Celery("dead", broker="redis://127.0.0.1:1/0")
+    dead = Celery("dead", broker="redis://127.0.0.1:1/0", set_as_current=False)
     dead.conf.broker_connection_timeout = 0.5
     monkeypatch.setattr(
         "calls.recording._enqueue",

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tenants.api.cors.ConnectionDetailsCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,7 +127,13 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "tenants.api.exceptions.api_exception_handler",
 }
+# Throttles for POST /api/connection-details (DRF rate syntax: N/second|minute|hour|day).
+CONNECTION_DETAILS_RATE_PER_IP: str = env("CONNECTION_DETAILS_RATE_PER_IP", default="20/minute")
+CONNECTION_DETAILS_RATE_PER_RESTAURANT: str = env(
+    "CONNECTION_DETAILS_RATE_PER_RESTAURANT", default="120/minute"
+)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hostline API",
     "DESCRIPTION": "Connection details for diners' voice sessions with a restaurant's agent.",

@@ -1,0 +1,124 @@
+"""POST /api/connection-details: everything a diner's browser (or a restaurant's server) needs to talk."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from tenants import sessions
+from tenants.contract import MAX_CONTEXT_BYTES
+
+
+class ClientIpThrottle(SimpleRateThrottle):
+    scope = "connection_details_ip"
+
+    def get_rate(self) -> str:
+        return settings.CONNECTION_DETAILS_RATE_PER_IP
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class RestaurantThrottle(SimpleRateThrottle):
+    scope = "connection_details_restaurant"
+
+    def get_rate(self) -> str:
+        return settings.CONNECTION_DETAILS_RATE_PER_RESTAURANT
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        data = request.data if isinstance(request.data, dict) else {}
+        restaurant_id = data.get("restaurant_id")
+        if not isinstance(restaurant_id, str) or not restaurant_id:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": restaurant_id[:64]}
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = serializers.CharField(help_text="A stable machine-readable code, e.g. restaurant_not_found.")
+    detail = serializers.CharField(help_text="What is wrong, in words a person can act on.")
+
+
+def _error(
+    code: str, detail: str, http_status: int, retry_after: int | None = None, **extra: Any
+) -> Response:
+    response = Response({"error": code, "detail": detail, **extra}, status=http_status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+class ConnectionDetailsApi(APIView):
+    throttle_classes = [ClientIpThrottle, RestaurantThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        restaurant_id = serializers.RegexField(
+            r"^[A-Za-z0-9_-]{1,32}$", help_text="The restaurant's public id."
+        )
+        language = serializers.RegexField(r"^[a-z]{2}(-[A-Za-z0-9]{2,8})?$", required=False)
+        context = serializers.DictField(  # type: ignore[assignment]
+            required=False,
+            help_text=f"Server-to-server only: small per-session facts, at most {MAX_CONTEXT_BYTES} bytes of JSON.",
+        )
+
+    class OutputSerializer(serializers.Serializer):
+        serverUrl = serializers.CharField()
+        participantToken = serializers.CharField()
+        roomName = serializers.CharField()
+        participantIdentity = serializers.CharField()
+        expiresAt = serializers.DateTimeField()
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: OutputSerializer,
+            **{
+                code: OpenApiResponse(ErrorSerializer, description=text)
+                for code, text in {
+                    400: "Invalid body",
+                    403: "Bad API key, no Origin, or the restaurant is not taking calls",
+                    404: "Unknown restaurant, or not available from this website",
+                    429: "Throttled or all lines busy (Retry-After)",
+                    503: "Voice service unavailable (Retry-After)",
+                }.items()
+            },
+        },
+        summary="Start a voice session with a restaurant's agent",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        if not serializer.is_valid():
+            return _error("invalid_request", "The request body is not valid.", 400, fields=serializer.errors)
+        data = serializer.validated_data
+        authorization = request.headers.get("Authorization", "")
+        api_key = (
+            authorization.removeprefix("Bearer ").strip() if authorization.startswith("Bearer ") else None
+        )
+        try:
+            details = sessions.session_create(
+                restaurant_id=data["restaurant_id"],
+                origin=request.headers.get("Origin"),
+                api_key=api_key,
+                language=data.get("language"),
+                context=data.get("context"),
+                request_id=request.headers.get("X-Request-ID") or uuid.uuid4().hex,
+            )
+        except sessions.SessionError as exc:
+            return _error(exc.code, exc.detail, exc.status, exc.retry_after)
+        output = self.OutputSerializer(
+            {
+                "serverUrl": details.server_url,
+                "participantToken": details.participant_token,
+                "roomName": details.room_name,
+                "participantIdentity": details.participant_identity,
+                "expiresAt": details.expires_at,
+            }
+        )
+        return Response(output.data, status=status.HTTP_200_OK)

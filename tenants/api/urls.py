@@ -1,0 +1,10 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+from tenants.api.connection_details import ConnectionDetailsApi
+
+urlpatterns = [
+    path("connection-details", ConnectionDetailsApi.as_view(), name="connection-details"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+]

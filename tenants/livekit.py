@@ -1,0 +1,110 @@
+"""The platform's one connection to the LiveKit server API, shared by every request in a process.
+
+livekit-api is asyncio-only while DRF views are synchronous, so a single background thread runs an event
+loop that owns one `LiveKitAPI` client (one aiohttp connection pool). Views submit calls to it and wait
+with a time limit. It works the same under WSGI and ASGI, and it starts lazily in the process that uses
+it, so a pre-forking server (gunicorn) gives each worker its own loop instead of a broken inherited one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+import aiohttp
+from django.conf import settings
+from livekit import api
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class LiveKitUnavailable(Exception):
+    """LiveKit could not be reached, timed out or refused the call; the caller should try again later."""
+
+
+class _Bridge:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._client: api.LiveKitAPI | None = None
+
+    def _ensure(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None or self._pid != os.getpid():
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name="livekit-api", daemon=True).start()
+                self._loop, self._pid, self._client = loop, os.getpid(), None
+            return self._loop
+
+    async def _get_client(self) -> api.LiveKitAPI:
+        if self._client is None:
+            self._client = api.LiveKitAPI(
+                url=settings.LIVEKIT_URL,
+                api_key=settings.LIVEKIT_API_KEY,
+                api_secret=settings.LIVEKIT_API_SECRET,
+                timeout=aiohttp.ClientTimeout(total=settings.LIVEKIT_API_TIMEOUT_SECONDS),
+                # One self-hosted server or one Cloud URL: no region discovery, fail fast and let the caller retry.
+                failover=False,
+            )
+        return self._client
+
+    def run(self, make: Any, timeout: float) -> Any:
+        loop = self._ensure()
+
+        async def call() -> Any:
+            return await make(await self._get_client())
+
+        future = asyncio.run_coroutine_threadsafe(call(), loop)
+        try:
+            return future.result(timeout=timeout)
+        except Exception as exc:
+            future.cancel()
+            raise LiveKitUnavailable(f"{type(exc).__name__}: {exc}") from exc
+
+    def reset(self) -> None:
+        """Forget the client (tests point settings at a new fake server)."""
+        with self._lock:
+            client, loop = self._client, self._loop
+            self._client = None
+        if client is not None and loop is not None:
+            coro: Coroutine[Any, Any, None] = client.aclose()
+            asyncio.run_coroutine_threadsafe(coro, loop).result(timeout=5)
+
+
+_bridge = _Bridge()
+
+
+def agent_dispatch_create(*, room: str, agent_name: str, metadata: str) -> str:
+    """Explicitly dispatch the agent to `room` (LiveKit creates the room). Returns the dispatch id."""
+    request = api.CreateAgentDispatchRequest(room=room, agent_name=agent_name, metadata=metadata)
+    # A little over the HTTP timeout, so the HTTP layer's own timeout is what normally fires.
+    dispatch = _bridge.run(
+        lambda client: client.agent_dispatch.create_dispatch(request),
+        timeout=settings.LIVEKIT_API_TIMEOUT_SECONDS + 0.5,
+    )
+    return str(dispatch.id)
+
+
+def participant_token_create(*, room: str, identity: str, ttl: dt.timedelta) -> str:
+    """A token that lets one diner join one room: publish, subscribe and send data, nothing more."""
+    grants = api.VideoGrants(
+        room_join=True, room=room, can_publish=True, can_subscribe=True, can_publish_data=True
+    )
+    return (
+        api.AccessToken(settings.LIVEKIT_API_KEY, settings.LIVEKIT_API_SECRET)
+        .with_identity(identity)
+        .with_ttl(ttl)
+        .with_grants(grants)
+        .to_jwt()
+    )
+
+
+def livekit_client_reset() -> None:
+    _bridge.reset()

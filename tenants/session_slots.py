@@ -1,0 +1,76 @@
+"""Per-tenant cap on concurrent voice sessions, kept in Redis.
+
+Each session holds a slot from the moment the platform hands out connection details. A slot starts short
+(a session that never starts frees itself), is lengthened when the agent starts the job, and is released
+when the call record says the session ended. Acquiring is one atomic Lua script: expired slots are
+dropped, the count checked and the new slot added together, so two requests can never both take the
+last slot.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from django.core.cache import cache
+
+from tenants.cache import redis_client
+from tenants.cache_keys import tenant_session_slots_key
+
+logger = logging.getLogger(__name__)
+
+UNSTARTED_SLOT_SECONDS = 120
+STARTED_SLOT_SECONDS = 2 * 60 * 60
+
+_ACQUIRE = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+return 1
+"""
+
+
+def _key(tenant_id: int) -> str:
+    return cache.make_and_validate_key(tenant_session_slots_key(tenant_id))
+
+
+def _client() -> Any:
+    client = redis_client()
+    if client is None:
+        raise RuntimeError("session slots need Redis: set REDIS_URL")
+    return client
+
+
+def session_slot_acquire(*, tenant_id: int, room_name: str, limit: int) -> bool:
+    """Take a slot for `room_name` if the tenant has fewer than `limit` live sessions."""
+    now = time.time()
+    taken = _client().eval(
+        _ACQUIRE,
+        1,
+        _key(tenant_id),
+        now,
+        limit,
+        now + UNSTARTED_SLOT_SECONDS,
+        room_name,
+        STARTED_SLOT_SECONDS,
+    )
+    return bool(taken)
+
+
+def session_slot_mark_started(
+    *, tenant_id: int, room_name: str, max_seconds: int = STARTED_SLOT_SECONDS
+) -> None:
+    """The agent started the session: hold the slot for up to `max_seconds` until it is released."""
+    _client().zadd(_key(tenant_id), {room_name: time.time() + max_seconds}, xx=True)
+
+
+def session_slot_release(*, tenant_id: int, room_name: str) -> None:
+    _client().zrem(_key(tenant_id), room_name)
+
+
+def session_slots_in_use(*, tenant_id: int) -> int:
+    client = _client()
+    client.zremrangebyscore(_key(tenant_id), "-inf", time.time())
+    return int(client.zcard(_key(tenant_id)))
