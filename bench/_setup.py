@@ -25,6 +25,9 @@ def django_for_bench() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    import logging
+
+    logging.disable(logging.INFO)  # per-request INFO lines would dominate what is measured
 
 
 def percentiles(samples_s: list[float]) -> tuple[float, float]:
