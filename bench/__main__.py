@@ -1,6 +1,6 @@
 """Run every benchmark: python -m bench"""
 
-from bench import dispatch, snapshot
+from bench import agent_greeting, dispatch, snapshot
 
 if __name__ == "__main__":
     print("== Restaurant snapshot (tenants/cache.py)")
@@ -8,3 +8,6 @@ if __name__ == "__main__":
     print()
     print("== Dispatch endpoint (POST /api/connection-details)")
     dispatch.main()
+    print()
+    print("== Agent worker (job start to greeting)")
+    agent_greeting.main()

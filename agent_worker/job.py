@@ -1,0 +1,139 @@
+"""One job, from metadata to greeting. Kept apart from the LiveKit server so tests run it in-process.
+
+Nothing slow happens before the greeting: the snapshot comes from the cache (with a time limit), the
+instructions are built from it in memory, and the greeting is spoken with `session.say` without waiting
+for the model. Every way a job can be unusable ends in a short apology and a clean shutdown, never a
+crash of the worker, and never another tenant's data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from livekit.agents import Agent, AgentSession, JobContext
+
+from agent_worker.agent import CallState, RestaurantAgent
+from agent_worker.instructions import apology
+from tenants.cache import arestaurant_snapshot_get
+from tenants.contract import InvalidJobMetadata, JobMetadata, parse_job_metadata
+from tenants.snapshot import RestaurantSnapshot
+
+logger = logging.getLogger("agent_worker")
+
+SNAPSHOT_TIMEOUT_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class JobPlan:
+    language: str
+    snapshot: RestaurantSnapshot | None = None
+    metadata: JobMetadata | None = None
+    refusal: str | None = None  # a reason code when the job cannot be served
+
+
+async def plan_job(raw_metadata: str | None, *, console_restaurant: str = "") -> JobPlan:
+    """Decide what this job is: a restaurant to serve, or a reason to apologise and hang up."""
+    metadata: JobMetadata | None = None
+    try:
+        metadata = parse_job_metadata(raw_metadata)
+        public_id = metadata.restaurant_id
+    except InvalidJobMetadata as exc:
+        if exc.reason == "empty" and console_restaurant:
+            public_id = console_restaurant  # console/local runs carry no metadata
+        else:
+            return JobPlan(language="en", refusal=f"metadata_{exc.reason}")
+    language_hint = metadata.language if metadata and metadata.language else "en"
+    try:
+        snapshot = await arestaurant_snapshot_get(public_id=public_id, timeout=SNAPSHOT_TIMEOUT_SECONDS)
+    except Exception as exc:
+        logger.error("snapshot unavailable for %s: %r", public_id, exc)
+        return JobPlan(language=language_hint, refusal="snapshot_unavailable")
+    if snapshot is None:
+        return JobPlan(language=language_hint, refusal="unknown_restaurant")
+    if metadata is not None and snapshot.tenant_id != metadata.tenant_id:
+        # The id names a restaurant of another tenant than the dispatch did: never speak for it.
+        return JobPlan(language=language_hint, refusal="tenant_mismatch")
+    language = metadata.language if metadata and metadata.language else snapshot.language
+    if not snapshot.can_take_calls:
+        return JobPlan(language=language, refusal="not_taking_calls")
+    return JobPlan(language=language, snapshot=snapshot, metadata=metadata)
+
+
+SessionFactory = Callable[[JobPlan, CallState | None], AgentSession[Any]]
+
+
+async def run_job(ctx: JobContext, *, make_session: SessionFactory) -> tuple[AgentSession[Any], JobPlan]:
+    """Serve one job. Returns the started session (the caller waits for it to end) and the plan."""
+    plan = await plan_job(ctx.job.metadata, console_restaurant=settings.AGENT_CONSOLE_RESTAURANT)
+    # A fake job (in-process tests) has no connected room: run text-only instead of wiring audio I/O.
+    room: dict[str, Any] = {} if ctx.is_fake_job() else {"room": ctx.room}
+    if plan.refusal or plan.snapshot is None:
+        logger.warning("job %s refused: %s", ctx.job.id, plan.refusal)
+        session = make_session(plan, None)
+        await session.start(agent=Agent(instructions="Apologise briefly and say goodbye."), **room)
+        await session.say(apology(plan.language), allow_interruptions=False)
+        ctx.shutdown(reason=plan.refusal or "refused")
+        return session, plan
+
+    state = CallState(
+        snapshot=plan.snapshot,
+        metadata=plan.metadata,
+        language=plan.language,
+        job_id=ctx.job.id,
+        room_name=ctx.job.room.name,
+    )
+    session = make_session(plan, state)
+    await session.start(agent=RestaurantAgent(plan.snapshot, plan.language), **room)
+    session.say(plan.snapshot.greeting_text)
+    logger.info(
+        "greeting issued job=%s restaurant=%s after %.1f ms",
+        ctx.job.id,
+        plan.snapshot.public_id,
+        (dt.datetime.now(dt.UTC) - state.started_at).total_seconds() * 1000,
+    )
+    return session, plan
+
+
+async def record_call(
+    session: AgentSession[Any], plan: JobPlan, state: CallState, *, end_reason: str
+) -> None:
+    """Hand the finished call to Celery (bounded, never raises) and give the tenant's slot back."""
+    from calls.recording import call_record_build, call_record_submit
+
+    if plan.snapshot is None:
+        return
+    payload = call_record_build(
+        job_id=state.job_id,
+        room_name=state.room_name,
+        restaurant_id=plan.snapshot.public_id,
+        tenant_id=plan.snapshot.tenant_id,
+        started_at=state.started_at,
+        ended_at=dt.datetime.now(dt.UTC),
+        end_reason=end_reason,
+        snapshot_version=plan.snapshot.version,
+        language=state.language,
+        history=session.history,
+        usage=session.usage,
+    )
+    await call_record_submit(payload)
+
+
+async def mark_slot_started(state: CallState) -> None:
+    """Hold the tenant's session slot for the length of the call (after the greeting, off the hot path)."""
+    from tenants.session_slots import session_slot_mark_started
+
+    try:
+        await asyncio.wait_for(
+            asyncio.to_thread(
+                session_slot_mark_started, tenant_id=state.snapshot.tenant_id, room_name=state.room_name
+            ),
+            timeout=2,
+        )
+    except Exception as exc:
+        logger.warning("could not mark the session slot started: %r", exc)
