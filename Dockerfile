@@ -5,6 +5,8 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY . .
+# The worker's model files (VAD) are fetched at build time, never when a call starts.
+RUN DJANGO_SETTINGS_MODULE=config.settings.local python -m agent_worker download-files
 RUN useradd --create-home --uid 10001 hostline && chown -R hostline /app
 USER hostline
 ENV DJANGO_SETTINGS_MODULE=config.settings.production

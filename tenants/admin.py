@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest
 from django.utils.html import format_html
 
 from tenants import services
+from tenants.api_keys import api_key_create
 from tenants.models import (
     AllowedOrigin,
     ApiKey,
@@ -376,6 +377,7 @@ class ApiKeyInline(OperatorOnlyMixin, admin.TabularInline):
     model = ApiKey
     extra = 0
     fields = ["name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    verbose_name_plural = "Server API keys (set “revoked at” to revoke; create with the tenant list action)"
     readonly_fields = ["prefix", "created_at", "last_used_at"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -390,6 +392,18 @@ class TenantAdmin(OperatorOnlyMixin, admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline, AllowedOriginInline, ApiKeyInline]
+    actions = ["create_api_key"]
+
+    @admin.action(description="Create a server API key (shown once)")
+    def create_api_key(self, request: HttpRequest, queryset: QuerySet[Tenant]) -> None:
+        for tenant in queryset:
+            _, plaintext = api_key_create(tenant=tenant, name=f"created by {request.user}")
+            self.message_user(
+                request,
+                f"API key for {tenant}: {plaintext}  — copy it now; it is stored only as a hash and "
+                "cannot be shown again. Revoke it by setting “revoked at” on the tenant page.",
+                messages.WARNING,
+            )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Tenant]:
         return super().get_queryset(request).annotate(_restaurants=Count("restaurants"))

@@ -196,3 +196,33 @@ def test_fuzzed_metadata_never_crashes_the_job(world_a, raw):
     assert plan.refusal is not None or plan.snapshot is not None
     if plan.snapshot is not None:
         assert plan.snapshot.tenant_id == world_a.tenant.pk
+
+
+def test_a_finished_call_becomes_a_call_record_and_frees_its_slot(world_a):
+    from agent_worker.job import record_call
+    from calls.models import CallRecord
+    from tenants.session_slots import session_slot_acquire, session_slots_in_use
+
+    async def main() -> None:
+        with fake_job_context(job_metadata=metadata_for(world_a), job_id="job-rec") as ctx:
+            session, plan = await run_job(
+                ctx,
+                make_session=lambda plan, state: AgentSession(
+                    llm=ScriptedLLM([]), userdata=state, **TEXT_ONLY
+                ),
+            )
+            for _ in range(200):
+                if session.history.messages():
+                    break
+                await asyncio.sleep(0.01)
+            await record_call(session, plan, session.userdata, end_reason="participant_disconnected")
+            await session.aclose()
+
+    state_room = "fake-room"
+    assert session_slot_acquire(tenant_id=world_a.tenant.pk, room_name=state_room, limit=5)
+    asyncio.run(main())
+    record = CallRecord.objects.get(job_id="job-rec")
+    assert record.restaurant == world_a.restaurant
+    assert record.transcript[0]["text"].startswith("Welcome to")
+    assert record.end_reason == "participant_disconnected"
+    assert session_slots_in_use(tenant_id=world_a.tenant.pk) == 0

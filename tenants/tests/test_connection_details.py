@@ -298,3 +298,26 @@ def test_openapi_schema_and_docs_are_served():
     assert schema.status_code == 200
     assert "/api/connection-details" in schema.content.decode()
     assert Client().get("/api/docs/").status_code == 200
+
+
+def test_operators_mint_a_key_that_is_shown_once_and_works(world_a, operator, fake_livekit):
+    client = world_a.client_for(operator)
+    response = client.post(
+        "/admin/tenants/tenant/",
+        {"action": "create_api_key", "_selected_action": [world_a.tenant.pk]},
+        follow=True,
+    )
+    [message] = [str(m) for m in response.context["messages"]]
+    key = message.split(": ", 1)[1].split()[0]
+    assert key.startswith("hl_")
+    assert key not in client.get(f"/admin/tenants/tenant/{world_a.tenant.pk}/change/").content.decode()
+    ok = post({"restaurant_id": world_a.restaurant.public_id}, origin=None, authorization=f"Bearer {key}")
+    assert ok.status_code == 200
+
+
+def test_owners_cannot_mint_keys(world_a):
+    client = world_a.client_for(world_a.owner)
+    client.post(
+        "/admin/tenants/tenant/", {"action": "create_api_key", "_selected_action": [world_a.tenant.pk]}
+    )
+    assert not world_a.tenant.api_keys.exists()
