@@ -39,14 +39,18 @@ def _key(tenant_id: int) -> str:
 def _client() -> Any:
     client = redis_client()
     if client is None:
-        raise RuntimeError("session slots need Redis: set REDIS_URL")
+        # Only the zero-configuration local run has no Redis (production settings require REDIS_URL).
+        logger.warning("no Redis configured: the concurrent-session cap is not enforced")
     return client
 
 
 def session_slot_acquire(*, tenant_id: int, room_name: str, limit: int) -> bool:
     """Take a slot for `room_name` if the tenant has fewer than `limit` live sessions."""
+    client = _client()
+    if client is None:
+        return True
     now = time.time()
-    taken = _client().eval(
+    taken = client.eval(
         _ACQUIRE,
         1,
         _key(tenant_id),
@@ -63,14 +67,20 @@ def session_slot_mark_started(
     *, tenant_id: int, room_name: str, max_seconds: int = STARTED_SLOT_SECONDS
 ) -> None:
     """The agent started the session: hold the slot for up to `max_seconds` until it is released."""
-    _client().zadd(_key(tenant_id), {room_name: time.time() + max_seconds}, xx=True)
+    client = _client()
+    if client is not None:
+        client.zadd(_key(tenant_id), {room_name: time.time() + max_seconds}, xx=True)
 
 
 def session_slot_release(*, tenant_id: int, room_name: str) -> None:
-    _client().zrem(_key(tenant_id), room_name)
+    client = _client()
+    if client is not None:
+        client.zrem(_key(tenant_id), room_name)
 
 
 def session_slots_in_use(*, tenant_id: int) -> int:
     client = _client()
+    if client is None:
+        return 0
     client.zremrangebyscore(_key(tenant_id), "-inf", time.time())
     return int(client.zcard(_key(tenant_id)))

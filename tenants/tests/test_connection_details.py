@@ -321,3 +321,12 @@ def test_owners_cannot_mint_keys(world_a):
         "/admin/tenants/tenant/", {"action": "create_api_key", "_selected_action": [world_a.tenant.pk]}
     )
     assert not world_a.tenant.api_keys.exists()
+
+
+def test_the_zero_config_local_run_without_redis_still_answers_cleanly(world_a, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.LIVEKIT_URL = "http://127.0.0.1:1"  # and no LiveKit server either
+    livekit_client_reset()
+    response = post({"restaurant_id": world_a.restaurant.public_id}, origin=settings.PLATFORM_BASE_URL)
+    assert response.status_code == 503
+    assert response.json()["error"] == "voice_service_unavailable"
