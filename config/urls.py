@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from config.health import healthz, readyz
 
@@ -11,6 +12,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    # Set-password links for newly onboarded owners (Django's password-reset confirm views).
+    path("accounts/login/", RedirectView.as_view(url="/admin/login/"), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("tenants.api.urls")),
     path("", include("tenants.urls")),
 ]

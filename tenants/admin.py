@@ -31,6 +31,7 @@ from tenants.models import (
     Tenant,
     Weekday,
 )
+from tenants.onboarding import tenant_reactivate, tenant_suspend
 from tenants.selectors import user_owner_tenant_ids, user_tenant_ids
 from tenants.vocabulary import ALLERGENS, DIETARY_TAGS
 
@@ -392,7 +393,19 @@ class TenantAdmin(OperatorOnlyMixin, admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline, AllowedOriginInline, ApiKeyInline]
-    actions = ["create_api_key"]
+    actions = ["create_api_key", "suspend", "reactivate"]
+
+    @admin.action(description="Suspend selected tenants (stops new calls at once)")
+    def suspend(self, request: HttpRequest, queryset: QuerySet[Tenant]) -> None:
+        for tenant in queryset:
+            tenant_suspend(tenant=tenant)
+        self.message_user(request, f"{queryset.count()} tenant(s) suspended.", messages.SUCCESS)
+
+    @admin.action(description="Reactivate selected tenants")
+    def reactivate(self, request: HttpRequest, queryset: QuerySet[Tenant]) -> None:
+        for tenant in queryset:
+            tenant_reactivate(tenant=tenant)
+        self.message_user(request, f"{queryset.count()} tenant(s) reactivated.", messages.SUCCESS)
 
     @admin.action(description="Create a server API key (shown once)")
     def create_api_key(self, request: HttpRequest, queryset: QuerySet[Tenant]) -> None:
