@@ -78,3 +78,13 @@ def outsider(db: None) -> Any:
 @pytest.fixture
 def operator(db: None) -> Any:
     return UserFactory(username="operator", is_superuser=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_shared_livekit_client() -> Any:
+    # The endpoint's shared LiveKit client lives on a background loop; close it before the interpreter
+    # exits so aiohttp has nothing to complain about after pytest's summary.
+    yield
+    from tenants.livekit import livekit_client_reset
+
+    livekit_client_reset()
