@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint install services bench worker celery beat clean
+.PHONY: demo test lint install services bench worker celery beat clean widget
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -32,6 +32,10 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 
+## Rebuild static/widget.js and static/widget-call.js from widget/src (needs Node.js 20 and npm).
+widget:
+	cd widget && npm ci --no-audit --no-fund && npm run build
+
 bench: install
 	$(PY) -m bench
 
@@ -45,4 +49,4 @@ beat: install
 	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule /tmp/celerybeat-schedule
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache widget/node_modules artifacts

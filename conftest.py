@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from tenants.livekit import livekit_client_reset
 from tenants.models import Membership, Restaurant, Tenant
 from tenants.tests.factories import (
     MembershipFactory,
@@ -20,6 +22,18 @@ from tenants.tests.factories import (
     TenantFactory,
     UserFactory,
 )
+from tenants.tests.fake_livekit import FakeLiveKit
+
+
+@pytest.fixture
+def fake_livekit(settings: Any) -> Iterator[FakeLiveKit]:
+    """LiveKit's server API on a local port; the platform is pointed at it for the test."""
+    with FakeLiveKit(settings.LIVEKIT_API_KEY, settings.LIVEKIT_API_SECRET) as fake:
+        settings.LIVEKIT_URL = fake.url
+        settings.LIVEKIT_API_TIMEOUT_SECONDS = 1.0
+        livekit_client_reset()
+        yield fake
+        livekit_client_reset()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """Run every benchmark: python -m bench"""
 
-from bench import agent_greeting, dispatch, snapshot
+from bench import agent_greeting, dispatch, snapshot, widget
 
 if __name__ == "__main__":
     print("== Restaurant snapshot (tenants/cache.py)")
@@ -11,3 +11,6 @@ if __name__ == "__main__":
     print()
     print("== Agent worker (job start to greeting)")
     agent_greeting.main()
+    print()
+    print("== Widget download size (static/widget*.js)")
+    widget.main()

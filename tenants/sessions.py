@@ -66,16 +66,19 @@ def platform_origins() -> set[str]:
 
 
 def origin_allowed_for_any_tenant(*, origin: str) -> bool:
-    """For CORS preflight, before the body says which restaurant: does any active tenant allow this origin?"""
-    return (
-        origin in platform_origins()
-        or AllowedOrigin.objects.filter(origin=origin, tenant__status=Tenant.Status.ACTIVE).exists()
-    )
+    """For CORS, before the body says which restaurant: does any tenant allow this origin?
+
+    Suspended tenants' websites are included on purpose: their widget may read the 403 that says the
+    restaurant is not taking calls, instead of a network error. No token is ever issued to them.
+    """
+    return origin in platform_origins() or AllowedOrigin.objects.filter(origin=origin).exists()
 
 
-def origin_allowed_for_tenant(*, origin: str, tenant_id: int) -> bool:
+def origin_allowed_for_tenant(*, origin: str, tenant_id: int, own_origin: str | None = None) -> bool:
+    # The platform's own pages (the demo page, however the host is spelled) may talk to any restaurant.
     return (
         origin in platform_origins()
+        or (own_origin is not None and origin == own_origin)
         or AllowedOrigin.objects.filter(origin=origin, tenant_id=tenant_id).exists()
     )
 
@@ -88,8 +91,13 @@ def session_create(
     language: str | None = None,
     context: dict[str, Any] | None = None,
     request_id: str = "",
+    own_origin: str | None = None,
 ) -> SessionDetails:
-    """Check the caller, take a concurrency slot, dispatch the agent to a new room and mint the diner's token."""
+    """Check the caller, take a concurrency slot, dispatch the agent to a new room and mint the diner's token.
+
+    `own_origin` is the origin the platform itself was reached at (its Host is checked by ALLOWED_HOSTS),
+    so a page the platform serves is recognised however the operator named the host.
+    """
     if api_key is not None:
         key = api_key_authenticate(presented=api_key)
         if key is None:
@@ -108,7 +116,7 @@ def session_create(
     if caller_tenant_id is not None and snapshot.tenant_id != caller_tenant_id:
         raise NotAvailable(f"No restaurant “{restaurant_id}” is available here.")
     if caller_tenant_id is None and not origin_allowed_for_tenant(
-        origin=origin or "", tenant_id=snapshot.tenant_id
+        origin=origin or "", tenant_id=snapshot.tenant_id, own_origin=own_origin
     ):
         raise NotAvailable(f"No restaurant “{restaurant_id}” is available here.")
     if not snapshot.can_take_calls:

@@ -1,9 +1,53 @@
-from django.http import HttpRequest, HttpResponse
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from tenants.selectors import demo_restaurant_list
+
+WIDGET_FILES = {"widget.js", "widget-call.js"}
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The demo page: the demo tenant's restaurants, each with a button to talk to its agent."""
     return render(request, "home.html", {"restaurants": demo_restaurant_list()})
+
+
+def _widget_path(name: str) -> Path | None:
+    # collectstatic's copy in production, the source tree (static/) in development and tests.
+    collected = Path(settings.STATIC_ROOT) / name
+    if collected.is_file():
+        return collected
+    found = finders.find(name)
+    return Path(found) if isinstance(found, str) else None
+
+
+@require_GET
+def widget_asset(request: HttpRequest, name: str) -> HttpResponse | FileResponse:
+    """/widget.js and /widget-call.js at stable addresses, for the one <script> tag restaurants paste."""
+    path = _widget_path(name) if name in WIDGET_FILES else None
+    response: HttpResponse | FileResponse
+    if path is None:
+        # Still JavaScript, so a restaurant's page shows why in its console instead of a parse error.
+        response = HttpResponse(
+            'console.error("Hostline: the widget is not built on this server (run `make widget`).");',
+            status=404,
+            content_type="text/javascript; charset=utf-8",
+        )
+    else:
+        response = FileResponse(path.open("rb"), content_type="text/javascript; charset=utf-8")
+        # The loader keeps its address, so caches must notice a new release within minutes; the call
+        # bundle is requested by content hash and never changes under one address.
+        versioned = name == "widget-call.js" and "v" in request.GET
+        response["Cache-Control"] = (
+            "public, max-age=31536000, immutable" if versioned else "public, max-age=300"
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Restaurant sites that isolate themselves (COEP) may still load the widget.
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response

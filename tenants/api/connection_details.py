@@ -109,6 +109,7 @@ class ConnectionDetailsApi(APIView):
                 language=data.get("language"),
                 context=data.get("context"),
                 request_id=request.headers.get("X-Request-ID") or uuid.uuid4().hex,
+                own_origin=f"{request.scheme}://{request.get_host()}",
             )
         except sessions.SessionError as exc:
             return _error(exc.code, exc.detail, exc.status, exc.retry_after)

@@ -137,4 +137,5 @@ def test_demo_owner_sees_their_restaurants_in_the_admin(client):
 def test_home_page_lists_demo_restaurants(client):
     call_command("seed_demo", "--password", "demo-pass-123")
     body = client.get("/").content.decode()
-    assert body.count('data-restaurant="r_') == 6
+    assert body.count('data-hostline-restaurant="r_') == 6, "one call button per demo restaurant"
+    assert '<script src="/widget.js" async></script>' in body

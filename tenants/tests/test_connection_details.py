@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import urllib.request
-from collections.abc import Iterator
 
 import jwt
 import pytest
@@ -18,23 +17,12 @@ from tenants.livekit import livekit_client_reset
 from tenants.models import Restaurant, Tenant
 from tenants.session_slots import session_slots_in_use
 from tenants.tests.factories import AllowedOriginFactory
-from tenants.tests.fake_livekit import FakeLiveKit
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/connection-details"
 ORIGIN_A = "https://alpha.example"
 ORIGIN_B = "https://bravo.example"
-
-
-@pytest.fixture
-def fake_livekit(settings) -> Iterator[FakeLiveKit]:
-    with FakeLiveKit(settings.LIVEKIT_API_KEY, settings.LIVEKIT_API_SECRET) as fake:
-        settings.LIVEKIT_URL = fake.url
-        settings.LIVEKIT_API_TIMEOUT_SECONDS = 1.0
-        livekit_client_reset()
-        yield fake
-        livekit_client_reset()
 
 
 @pytest.fixture
