@@ -12,9 +12,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, ForeignKey, Model, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from django.utils.html import format_html
 
 from tenants import services
@@ -30,8 +33,9 @@ from tenants.models import (
     SpecialDate,
     Tenant,
     Weekday,
+    validate_timezone,
 )
-from tenants.onboarding import tenant_reactivate, tenant_suspend
+from tenants.onboarding import tenant_onboard, tenant_reactivate, tenant_suspend
 from tenants.selectors import user_owner_tenant_ids, user_tenant_ids
 from tenants.vocabulary import ALLERGENS, DIETARY_TAGS
 
@@ -386,8 +390,45 @@ class ApiKeyInline(OperatorOnlyMixin, admin.TabularInline):
         return False
 
 
+class OnboardTenantForm(forms.Form):
+    tenant_name = forms.CharField(max_length=120, label="Restaurant group (tenant) name")
+    owner_email = forms.EmailField(help_text="The owner gets an email with a link to set their password.")
+    restaurant_name = forms.CharField(max_length=120, label="First restaurant")
+    restaurant_timezone = forms.CharField(
+        max_length=64,
+        label="Its time zone",
+        validators=[validate_timezone],
+        help_text="IANA name, e.g. Europe/Paris or America/New_York.",
+    )
+    allowed_origins = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        required=False,
+        help_text="Websites that may show the widget, one per line, e.g. https://www.casanova.example",
+    )
+
+    def clean_allowed_origins(self) -> list[str]:
+        origins = [
+            line.strip().rstrip("/").lower() for line in self.cleaned_data["allowed_origins"].splitlines()
+        ]
+        origins = list(dict.fromkeys(o for o in origins if o))
+        validators = AllowedOrigin._meta.get_field("origin").validators
+        errors = []
+        for origin in origins:
+            for validator in validators:
+                try:
+                    validator(origin)
+                except ValidationError:
+                    errors.append(
+                        f"“{origin}” is not an origin: use scheme and host only, e.g. https://example.com"
+                    )
+        if errors:
+            raise ValidationError(errors)
+        return origins
+
+
 @admin.register(Tenant)
 class TenantAdmin(OperatorOnlyMixin, admin.ModelAdmin):
+    change_list_template = "admin/tenants/tenant/change_list.html"
     list_display = ["name", "slug", "status", "max_concurrent_sessions", "restaurant_count", "created_at"]
     list_filter = ["status"]
     search_fields = ["name", "slug"]
@@ -420,6 +461,39 @@ class TenantAdmin(OperatorOnlyMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Tenant]:
         return super().get_queryset(request).annotate(_restaurants=Count("restaurants"))
+
+    def get_urls(self) -> list[URLPattern]:
+        onboard = path(
+            "onboard/", self.admin_site.admin_view(self.onboard_view), name="tenants_tenant_onboard"
+        )
+        return [onboard, *super().get_urls()]
+
+    def onboard_view(self, request: HttpRequest) -> HttpResponse:
+        """Operators bring a restaurant group on board; the key and snippet are shown once, on this page."""
+        if not is_operator(request):
+            raise PermissionDenied
+        form = OnboardTenantForm(request.POST or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Onboard a tenant",
+        }
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = tenant_onboard(**form.cleaned_data)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                # Rendered, not redirected: the plaintext key must never be stored, not even in a session.
+                response = TemplateResponse(
+                    request,
+                    "admin/tenants/tenant/onboard_done.html",
+                    {**context, "title": f"“{result.tenant.name}” is on board", "result": result},
+                )
+                response["Cache-Control"] = "no-store"
+                return response
+        return TemplateResponse(request, "admin/tenants/tenant/onboard.html", {**context, "form": form})
 
     @admin.display(description="Restaurants", ordering="_restaurants")
     def restaurant_count(self, obj: Any) -> int:

@@ -114,3 +114,88 @@ def test_operators_suspend_from_the_admin_owners_cannot(world_a, operator):
 def test_unknown_tenant_slug_is_a_clear_error():
     with pytest.raises(CommandError, match="No tenant"):
         call_command("tenant_status", "nobody", "suspend")
+
+
+FORM = {
+    "tenant_name": "Casa Nova",
+    "owner_email": "owner@casanova.example",
+    "restaurant_name": "Casa Nova Centro",
+    "restaurant_timezone": "Europe/Lisbon",
+    "allowed_origins": "https://casanova.example/\nhttps://www.casanova.example",
+}
+
+
+def test_an_operator_onboards_from_the_admin_and_sees_the_key_and_snippet_once(operator):
+    client = Client()
+    client.force_login(operator)
+    assert "Onboard a tenant" in client.get("/admin/tenants/tenant/").content.decode()
+
+    response = client.post("/admin/tenants/tenant/onboard/", FORM)
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    page = response.content.decode()
+    restaurant = Restaurant.objects.get(name="Casa Nova Centro")
+    assert f'data-restaurant="{restaurant.public_id}"' in page.replace("&quot;", '"')
+    key = re.search(r'<pre id="api-key"[^>]*>([^<]+)</pre>', page).group(1).strip()
+    status = (
+        Client()
+        .post(
+            "/api/connection-details",
+            data=json.dumps({"restaurant_id": "r_0000000000000000"}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+        .status_code
+    )
+    assert status == 404, "the key shown is a working server key (it authenticates; the id is unknown)"
+    assert sorted(
+        AllowedOrigin.objects.filter(tenant__slug="casa-nova").values_list("origin", flat=True)
+    ) == [
+        "https://casanova.example",
+        "https://www.casanova.example",
+    ]
+    [email] = mail.outbox
+    assert email.to == ["owner@casanova.example"] and "/accounts/reset/" in email.body
+    assert key not in client.get(f"/admin/tenants/tenant/{restaurant.tenant_id}/change/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"allowed_origins": "casanova.example/menu"}, "is not an origin"),
+        ({"restaurant_timezone": "Mars/Olympus"}, "is not a time zone we know"),
+        ({"owner_email": "not-an-email"}, "valid email"),
+    ],
+)
+def test_the_admin_form_explains_bad_input_and_creates_nothing(operator, change, message):
+    client = Client()
+    client.force_login(operator)
+
+    response = client.post("/admin/tenants/tenant/onboard/", {**FORM, **change})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Tenant.objects.filter(slug="casa-nova").exists()
+    assert mail.outbox == []
+
+
+def test_a_tenant_that_already_exists_is_refused_in_the_admin_too(operator):
+    client = Client()
+    client.force_login(operator)
+    client.post("/admin/tenants/tenant/onboard/", FORM)
+
+    again = client.post("/admin/tenants/tenant/onboard/", {**FORM, "owner_email": "other@casanova.example"})
+
+    assert "already exists" in again.content.decode()
+    assert Tenant.objects.filter(slug="casa-nova").count() == 1
+
+
+def test_owners_and_outsiders_cannot_onboard_tenants(world_a, outsider):
+    for user in (world_a.owner, world_a.member, outsider):
+        client = Client()
+        client.force_login(user)
+        response = client.post("/admin/tenants/tenant/onboard/", FORM)
+        assert response.status_code in (302, 403)
+    assert not Tenant.objects.filter(slug="casa-nova").exists()
+    assert mail.outbox == []
