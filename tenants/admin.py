@@ -15,18 +15,21 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, ForeignKey, Model, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
-from django.utils.html import format_html
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
 
 from tenants import services
 from tenants.api_keys import api_key_create
+from tenants.menu_io import FORMATS, MAX_FILE_BYTES, menu_format_guess
 from tenants.models import (
     AllowedOrigin,
     ApiKey,
     Membership,
     MenuCategory,
+    MenuImport,
     MenuItem,
     OpeningHours,
     Restaurant,
@@ -35,8 +38,10 @@ from tenants.models import (
     Weekday,
     validate_timezone,
 )
+from tenants.onboarding import embed_snippet as onboarding_embed_snippet
 from tenants.onboarding import tenant_onboard, tenant_reactivate, tenant_suspend
-from tenants.selectors import user_owner_tenant_ids, user_tenant_ids
+from tenants.selectors import menu_export, user_owner_tenant_ids, user_tenant_ids
+from tenants.services import menu_import_create
 from tenants.vocabulary import ALLERGENS, DIETARY_TAGS
 
 
@@ -255,6 +260,7 @@ class MenuItemInline(ParentTenantInlineMixin, admin.TabularInline):
 @admin.register(Restaurant)
 class RestaurantAdmin(TenantScopedMixin, admin.ModelAdmin):
     owner_only_add_delete = True
+    change_form_template = "admin/tenants/restaurant/change_form.html"
     list_display = ["name", "cuisine", "timezone", "language", "is_active", "public_id"]
     list_filter = ["is_active", "language"]
     search_fields = ["name", "cuisine", "address", "public_id"]
@@ -290,17 +296,86 @@ class RestaurantAdmin(TenantScopedMixin, admin.ModelAdmin):
     def embed_snippet(self, obj: Restaurant) -> str:
         if not obj.pk:
             return "Save the restaurant to get its snippet."
-        from django.conf import settings
-
-        snippet = (
-            f'<script src="{settings.PLATFORM_BASE_URL}/widget.js" data-restaurant="{obj.public_id}" async>'
-            "</script>"
-        )
         return format_html(
             "<p>Paste this tag into your website’s HTML, before <code>&lt;/body&gt;</code>:</p>"
-            '<textarea readonly rows="2" cols="100" onclick="this.select()">{}</textarea>',
-            snippet,
+            '<textarea readonly rows="2" cols="100" onclick="this.select()">{}</textarea>'
+            '<p class="help">Options: data-position="bottom-left", data-accent="#0f766e", '
+            'data-button-text="Call us", data-language="fr". Only the websites listed as your allowed '
+            "origins can use it.</p>",
+            onboarding_embed_snippet(obj),
         )
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/menu/import/",
+                wrap(self.menu_import_view),
+                name="tenants_restaurant_menu_import",
+            ),
+            path(
+                "<path:object_id>/menu/export/<str:file_format>/",
+                wrap(self.menu_export_view),
+                name="tenants_restaurant_menu_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _restaurant_or_404(self, request: HttpRequest, object_id: str) -> Restaurant:
+        # get_object goes through the tenant-scoped queryset: another tenant's restaurant is simply absent.
+        restaurant = self.get_object(request, object_id)
+        if restaurant is None or not self.has_view_permission(request, restaurant):
+            raise Http404("No such restaurant.")
+        return restaurant
+
+    def menu_export_view(self, request: HttpRequest, object_id: str, file_format: str) -> HttpResponse:
+        restaurant = self._restaurant_or_404(request, object_id)
+        if file_format not in FORMATS:
+            raise Http404("Export as csv or json.")
+        data = menu_export(restaurant=restaurant, file_format=file_format)  # type: ignore[arg-type]
+        content_type = "text/csv; charset=utf-8" if file_format == "csv" else "application/json"
+        response = HttpResponse(data, content_type=content_type)
+        filename = f"{slugify(restaurant.name) or restaurant.public_id}-menu.{file_format}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def menu_import_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        restaurant = self._restaurant_or_404(request, object_id)
+        if not self.has_change_permission(request, restaurant):
+            raise PermissionDenied
+        form = MenuImportForm(request.POST or None, request.FILES or None)
+        record = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            record = menu_import_create(
+                restaurant=restaurant,
+                data=upload.read(MAX_FILE_BYTES + 1),
+                file_format=form.cleaned_data["file_format"],
+                mode=form.cleaned_data["mode"],
+                filename=upload.name,
+                user=request.user,  # type: ignore[arg-type]
+            )
+            change_url = reverse("admin:tenants_restaurant_change", args=[restaurant.pk])
+            if record.status == MenuImport.Status.SUCCEEDED:
+                self.message_user(request, f"Menu imported. {record.summary}", messages.SUCCESS)
+                return HttpResponseRedirect(change_url)
+            if record.status == MenuImport.Status.PENDING:
+                self.message_user(
+                    request,
+                    f"The file has {record.item_count} items, so it is being imported in the background. "
+                    "Its status is under Menu imports; the menu changes all at once when it is done.",
+                    messages.INFO,
+                )
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": restaurant,
+            "title": f"Import a menu for {restaurant.name}",
+            "form": form,
+            "record": record,
+        }
+        return TemplateResponse(request, "admin/tenants/restaurant/menu_import.html", context)
 
 
 @admin.register(MenuCategory)
@@ -388,6 +463,30 @@ class ApiKeyInline(OperatorOnlyMixin, admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Keys are minted by a service that shows the secret once; the admin only lists and revokes.
         return False
+
+
+class MenuImportForm(forms.Form):
+    file = forms.FileField(help_text="A .csv or .json file in the format of docs/menu-import.md, up to 2 MB.")
+    file_format = forms.ChoiceField(
+        choices=[("", "from the file name"), ("csv", "CSV"), ("json", "JSON")], required=False, label="Format"
+    )
+    mode = forms.ChoiceField(
+        choices=MenuImport.Mode.choices,
+        initial=MenuImport.Mode.REPLACE,
+        widget=forms.RadioSelect,
+        help_text="Replace: the file becomes the whole menu (items not in it are removed). "
+        "Update: items in the file are changed or added in existing categories; nothing is removed.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("file")
+        if upload is not None and not cleaned.get("file_format"):
+            guessed = menu_format_guess(upload.name)
+            if guessed is None:
+                self.add_error("file_format", "The file name does not say CSV or JSON: choose the format.")
+            cleaned["file_format"] = guessed
+        return cleaned
 
 
 class OnboardTenantForm(forms.Form):
@@ -498,3 +597,44 @@ class TenantAdmin(OperatorOnlyMixin, admin.ModelAdmin):
     @admin.display(description="Restaurants", ordering="_restaurants")
     def restaurant_count(self, obj: Any) -> int:
         return obj._restaurants
+
+
+@admin.register(MenuImport)
+class MenuImportAdmin(TenantScopedMixin, admin.ModelAdmin):
+    """What became of each uploaded menu file; read-only, and only the user's own tenants'."""
+
+    list_display = ["restaurant", "filename", "mode", "status", "summary", "created_by", "created_at"]
+    list_filter = ["status", ("restaurant", admin.RelatedOnlyFieldListFilter)]
+    readonly_fields = [
+        "restaurant",
+        "filename",
+        "file_format",
+        "mode",
+        "status",
+        "summary",
+        "problem_list",
+        "item_count",
+        "created_by",
+        "created_at",
+        "finished_at",
+    ]
+    fields = tuple(readonly_fields)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MenuImport]:
+        return super().get_queryset(request).select_related("restaurant", "created_by").defer("content")
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    @admin.display(description="Problems")
+    def problem_list(self, obj: MenuImport) -> str:
+        if not obj.problems:
+            return "—"
+        return format_html_join(
+            "",
+            "<li>{}</li>",
+            ((f"{p['where']}: {p['message']}" if p["where"] else p["message"],) for p in obj.problems),
+        )

@@ -383,3 +383,46 @@ class MenuItem(RestaurantChild):
         if not self.currency:
             self.currency = self.restaurant.currency
         super().save(*args, **kwargs)
+
+
+class MenuImport(TimeStampedModel):
+    """One uploaded menu file and what became of it. Large files are applied by a Celery task."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "waiting to run"
+        RUNNING = "running", "running"
+        SUCCEEDED = "succeeded", "imported"
+        FAILED = "failed", "failed (nothing changed)"
+
+    class Mode(models.TextChoices):
+        REPLACE = "replace", "replace the whole menu"
+        UPDATE = "update", "update and add items in existing categories"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+", editable=False)
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="menu_imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    filename = models.CharField(max_length=255, blank=True)
+    file_format = models.CharField(max_length=4, choices=[("csv", "CSV"), ("json", "JSON")])
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.REPLACE)
+    # The validated file, kept so a background import reads exactly what was checked.
+    content = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    problems = models.JSONField(default=list, blank=True)
+    item_count = models.PositiveIntegerField(default=0)
+    summary = models.CharField(max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[TenantOwnedQuerySet] = TenantOwnedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["restaurant", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.filename or self.file_format} → {self.restaurant} ({self.get_status_display()})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.tenant_id = self.restaurant.tenant_id
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

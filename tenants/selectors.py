@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tenants.menu_io import CategoryRows, Format, ItemRow, ParsedMenu, menu_render
 from tenants.models import Membership, MenuCategory, MenuItem, OpeningHours, Restaurant, SpecialDate, Tenant
 from tenants.snapshot import (
     MenuCategorySnapshot,
@@ -151,3 +152,43 @@ def restaurant_public_ids_taking_calls() -> list[str]:
             "public_id", flat=True
         )
     )
+
+
+def menu_as_rows(*, restaurant: Restaurant) -> ParsedMenu:
+    """The restaurant's menu in the shape menu files have, in the order diners hear it."""
+    categories = [
+        CategoryRows(name=c.name, description=c.description)
+        for c in MenuCategory.objects.filter(restaurant=restaurant).order_by("position", "name", "pk")
+    ]
+    by_name = {c.name: c for c in categories}
+    items = (
+        MenuItem.objects.filter(restaurant=restaurant)
+        .order_by("category__position", "category__name", "position", "name", "pk")
+        .values_list(
+            "category__name",
+            "name",
+            "description",
+            "price",
+            "currency",
+            "dietary_tags",
+            "allergens",
+            "is_available",
+        )
+    )
+    for category_name, name, description, price, currency, tags, allergens, available in items:
+        by_name[category_name].items.append(
+            ItemRow(
+                name=name,
+                description=description,
+                price=price,
+                currency=currency,
+                dietary_tags=list(tags),
+                allergens=list(allergens),
+                available=available,
+            )
+        )
+    return ParsedMenu(categories=categories)
+
+
+def menu_export(*, restaurant: Restaurant, file_format: Format) -> bytes:
+    return menu_render(menu_as_rows(restaurant=restaurant), file_format, currency=restaurant.currency)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
@@ -12,6 +15,18 @@ from tenants.models import MenuCategory, MenuItem, OpeningHours, Restaurant, Spe
 
 CHILD_MODELS = (OpeningHours, SpecialDate, MenuCategory, MenuItem)
 
+_muted: ContextVar[bool] = ContextVar("snapshot_signals_muted", default=False)
+
+
+@contextmanager
+def snapshot_signals_muted() -> Iterator[None]:
+    """For bulk writes (a menu import) that invalidate once at the end instead of once per row."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
 
 @receiver([post_save, post_delete], sender=Restaurant)
 def _restaurant_changed(sender: type, instance: Restaurant, **kwargs: Any) -> None:
@@ -19,6 +34,8 @@ def _restaurant_changed(sender: type, instance: Restaurant, **kwargs: Any) -> No
 
 
 def _child_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    if _muted.get():
+        return
     # Inline formsets and cascades usually have the restaurant cached on the instance; look it up otherwise.
     restaurant = instance._state.fields_cache.get("restaurant")
     if restaurant is not None:

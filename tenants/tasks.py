@@ -12,3 +12,11 @@ from tenants.selectors import restaurant_public_ids_taking_calls
 def snapshot_cache_warm() -> int:
     """Rebuild the cached snapshot of every restaurant that takes calls, so first calls hit the cache."""
     return restaurant_snapshots_warm(public_ids=restaurant_public_ids_taking_calls())
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=330)
+def menu_import_apply(menu_import_id: int) -> str:
+    """Apply a large, already-checked menu file. Safe to run twice: only a pending import runs."""
+    from tenants.services import menu_import_run
+
+    return menu_import_run(menu_import_id=menu_import_id).status
