@@ -20,6 +20,8 @@ from livekit.agents import Agent, AgentSession, JobContext
 
 from agent_worker.agent import CallState, RestaurantAgent
 from agent_worker.instructions import apology
+from config.logging import log_context_bind
+from config.metrics import AGENT_JOBS
 from tenants.cache import arestaurant_snapshot_get
 from tenants.contract import InvalidJobMetadata, JobMetadata, parse_job_metadata
 from tenants.snapshot import RestaurantSnapshot
@@ -71,6 +73,14 @@ SessionFactory = Callable[[JobPlan, CallState | None], AgentSession[Any]]
 async def run_job(ctx: JobContext, *, make_session: SessionFactory) -> tuple[AgentSession[Any], JobPlan]:
     """Serve one job. Returns the started session (the caller waits for it to end) and the plan."""
     plan = await plan_job(ctx.job.metadata, console_restaurant=settings.AGENT_CONSOLE_RESTAURANT)
+    # Every log line of this job (one asyncio task tree) names the call, the restaurant and the web request.
+    log_context_bind(
+        job_id=ctx.job.id,
+        room=ctx.job.room.name,
+        restaurant_id=plan.snapshot.public_id if plan.snapshot else None,
+        request_id=plan.metadata.request_id if plan.metadata else None,
+    )
+    AGENT_JOBS.labels(plan.refusal or "greeted").inc()
     # A fake job (in-process tests) has no connected room: run text-only instead of wiring audio I/O.
     room: dict[str, Any] = {} if ctx.is_fake_job() else {"room": ctx.room}
     if plan.refusal or plan.snapshot is None:

@@ -28,7 +28,26 @@ def setup(proc: JobProcess) -> None:
     proc.userdata["vad"] = silero.VAD.load()
 
 
-server = AgentServer(setup_fnc=setup)
+def _server() -> AgentServer:
+    # Settings are read lazily from DJANGO_SETTINGS_MODULE (set by __main__), like the rest of the config.
+    from django.conf import settings
+
+    options: dict[str, Any] = {
+        "ws_url": settings.LIVEKIT_URL,
+        "api_key": settings.LIVEKIT_API_KEY,
+        "api_secret": settings.LIVEKIT_API_SECRET,
+        "load_threshold": settings.AGENT_LOAD_THRESHOLD,
+        "port": settings.AGENT_HTTP_PORT,
+        "drain_timeout": settings.AGENT_DRAIN_TIMEOUT_SECONDS,
+    }
+    if settings.AGENT_NUM_IDLE_PROCESSES is not None:
+        options["num_idle_processes"] = settings.AGENT_NUM_IDLE_PROCESSES
+    if settings.AGENT_PROMETHEUS_PORT:
+        options["prometheus_port"] = settings.AGENT_PROMETHEUS_PORT
+    return AgentServer(setup_fnc=setup, **options)
+
+
+server = _server()
 
 
 @server.rtc_session(agent_name=AGENT_NAME)

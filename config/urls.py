@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config.health import healthz, readyz
+from config.metrics import metrics_view
 
 admin.site.site_header = "Hostline"
 admin.site.site_title = "Hostline admin"
@@ -11,6 +12,7 @@ admin.site.index_title = "Restaurants, hours and menus"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     # Set-password links for newly onboarded owners (Django's password-reset confirm views).
     path("accounts/login/", RedirectView.as_view(url="/admin/login/"), name="login"),

@@ -21,6 +21,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError, transaction
 from redis.exceptions import RedisError
 
+from config.metrics import SNAPSHOT_CACHE, SNAPSHOT_LOAD_SECONDS
 from tenants import cache_keys
 from tenants.models import Restaurant
 from tenants.selectors import restaurant_snapshot_from_db
@@ -57,6 +58,7 @@ def _cache_get(key: str) -> str | bytes | None:
         client = redis_client()
         return client.get(cache.make_and_validate_key(key)) if client is not None else cache.get(key)
     except CACHE_ERRORS as exc:
+        SNAPSHOT_CACHE.labels("redis_error").inc()
         logger.warning("snapshot cache read failed, using Postgres: %r", exc)
         return None
 
@@ -101,8 +103,12 @@ def _unlock(public_id: str) -> None:
         cache.delete(cache_keys.restaurant_snapshot_lock_key(public_id))
 
 
-def _build_and_store(public_id: str) -> RestaurantSnapshot | None:
+def _build_and_store(public_id: str, *, read_miss: bool = True) -> RestaurantSnapshot | None:
+    started = time.perf_counter()
     snapshot = restaurant_snapshot_from_db(public_id=public_id)
+    SNAPSHOT_LOAD_SECONDS.observe(time.perf_counter() - started)
+    if read_miss:  # warming is not a diner waiting
+        SNAPSHOT_CACHE.labels("miss").inc()
     if snapshot is not None:
         data = snapshot.model_dump_json()
         _cache_set(cache_keys.restaurant_snapshot_key(public_id), data, SNAPSHOT_TTL_SECONDS)
@@ -125,6 +131,7 @@ def restaurant_snapshot_get(*, public_id: str) -> RestaurantSnapshot | None:
     key = cache_keys.restaurant_snapshot_key(public_id)
     raw = _cache_get(key)
     if raw is not None:
+        SNAPSHOT_CACHE.labels("hit").inc()
         return _parse(public_id, raw)
     try:
         if _try_lock(public_id):
@@ -138,12 +145,14 @@ def restaurant_snapshot_get(*, public_id: str) -> RestaurantSnapshot | None:
             time.sleep(0.01)
             raw = _cache_get(key)
             if raw is not None:
+                SNAPSHOT_CACHE.labels("hit").inc()
                 return _parse(public_id, raw)
         return _build_and_store(public_id)
     except DatabaseError as exc:
         stale = _last_known(public_id)
         if stale is None:
             raise
+        SNAPSHOT_CACHE.labels("stale").inc()
         logger.error("Postgres unavailable, serving the last known snapshot of %s: %r", public_id, exc)
         return stale
 
@@ -185,4 +194,4 @@ def tenant_snapshots_invalidate(*, tenant_id: int) -> None:
 
 def restaurant_snapshots_warm(*, public_ids: Iterable[str]) -> int:
     """Rebuild and cache the given snapshots (periodic warming). Returns how many were cached."""
-    return sum(1 for public_id in public_ids if _build_and_store(public_id) is not None)
+    return sum(1 for public_id in public_ids if _build_and_store(public_id, read_miss=False) is not None)

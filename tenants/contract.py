@@ -40,6 +40,8 @@ class JobMetadata(BaseModel):
     tenant_id: int = Field(ge=1)
     language: str | None = Field(default=None, max_length=16, pattern=r"^[a-z]{2}(-[A-Za-z0-9]{2,8})?$")
     context: dict[str, ContextValue] | None = None
+    # The web request that dispatched this job, so one id follows a call through both services' logs.
+    request_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
 
     @field_validator("context")
     @classmethod

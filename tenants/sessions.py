@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from config.logging import log_context_bind
 from tenants.api_keys import api_key_authenticate
 from tenants.cache import restaurant_snapshot_get
 from tenants.contract import AGENT_NAME, JobMetadata
@@ -125,7 +126,11 @@ def session_create(
     # Validated (and size-checked) before a slot is taken, so a bad request never holds one.
     try:
         metadata = JobMetadata(
-            restaurant_id=snapshot.public_id, tenant_id=snapshot.tenant_id, language=language, context=context
+            restaurant_id=snapshot.public_id,
+            tenant_id=snapshot.tenant_id,
+            language=language,
+            context=context,
+            request_id=request_id or None,
         ).to_json()
     except ValueError as exc:
         raise SessionError(f"The session details are not valid: {str(exc).splitlines()[-1][:200]}") from exc
@@ -134,6 +139,7 @@ def session_create(
         Tenant.objects.filter(pk=snapshot.tenant_id).values_list("max_concurrent_sessions", flat=True).first()
     )
     room = f"hl-{snapshot.public_id}-{uuid.uuid4().hex}"
+    log_context_bind(room=room, restaurant_id=snapshot.public_id)
     if not session_slot_acquire(tenant_id=snapshot.tenant_id, room_name=room, limit=tenant_limit or 0):
         raise TooManySessions("All lines are busy right now. Please try again in a minute.")
     try:
@@ -149,7 +155,7 @@ def session_create(
 
     identity = f"diner-{uuid.uuid4().hex[:12]}"
     ttl = settings.PARTICIPANT_TOKEN_TTL
-    logger.info("session created request_id=%s room=%s restaurant=%s", request_id, room, restaurant_id)
+    logger.info("session created", extra={"room": room, "restaurant_id": restaurant_id})
     return SessionDetails(
         server_url=settings.LIVEKIT_URL,
         participant_token=participant_token_create(room=room, identity=identity, ttl=ttl),

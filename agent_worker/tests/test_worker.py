@@ -14,6 +14,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from livekit.agents import AgentSession, TurnHandlingOptions
 from livekit.agents.testing import fake_job_context
+from prometheus_client import REGISTRY
 
 from agent_worker.agent import RestaurantAgent
 from agent_worker.instructions import APOLOGIES, build_instructions
@@ -83,9 +84,11 @@ def test_a_good_job_greets_from_the_persona_without_the_llm(world_a):
     ],
 )
 def test_unusable_metadata_gets_an_apology_and_the_session_ends(world_a, raw, refusal):
+    refused_before = REGISTRY.get_sample_value("hostline_agent_jobs_total", {"outcome": refusal}) or 0
     texts, plan = run_one_job(raw)
     assert plan.refusal == refusal
     assert texts == [APOLOGIES["en"]]
+    assert REGISTRY.get_sample_value("hostline_agent_jobs_total", {"outcome": refusal}) == refused_before + 1
 
 
 def test_a_restaurant_of_another_tenant_is_never_spoken_for(world_a, world_b):

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import BASE_DIR, INSECURE_SECRET_KEY, env
+from config.logging import logging_config
 
 DEBUG: bool = env.bool("DEBUG", default=False)
 # Leaf settings modules call config.env.require_real_secret_key() once DEBUG is final.
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "tenants.api.cors.ConnectionDetailsCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -183,12 +185,22 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-}
+# "json" (one object per line, for log shippers) or "plain" (a developer's terminal).
+LOG_FORMAT: str = env("LOG_FORMAT", default="plain")
+LOG_LEVEL: str = env("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+
+# --- Observability
+# /metrics answers only requests carrying this bearer token; unset, /metrics is off (404).
+METRICS_TOKEN: str = env("METRICS_TOKEN", default="")
+
+# --- Agent worker capacity (see docs/scaling.md)
+# Above this CPU load (0–1) the worker stops accepting new calls and LiveKit sends them to another.
+AGENT_LOAD_THRESHOLD: float = env.float("AGENT_LOAD_THRESHOLD", default=0.7)
+# Pre-started job processes, so a call never waits for Python and Django to boot. Unset: one per CPU.
+AGENT_NUM_IDLE_PROCESSES: int | None = env.int("AGENT_NUM_IDLE_PROCESSES", default=None)
+# The worker's own HTTP health endpoint (Kubernetes probes) and Prometheus port (0 = off).
+AGENT_HTTP_PORT: int = env.int("AGENT_HTTP_PORT", default=8081)
+AGENT_PROMETHEUS_PORT: int = env.int("AGENT_PROMETHEUS_PORT", default=0)
+# Seconds a stopping worker lets calls in progress finish (Kubernetes' grace period must be longer).
+AGENT_DRAIN_TIMEOUT_SECONDS: int = env.int("AGENT_DRAIN_TIMEOUT_SECONDS", default=1800)

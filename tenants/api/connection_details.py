@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from config.metrics import API_ERRORS, DISPATCH_SECONDS, DISPATCHES
 from tenants import sessions
 from tenants.contract import MAX_CONTEXT_BYTES
 
@@ -49,6 +51,8 @@ class ErrorSerializer(serializers.Serializer):
 def _error(
     code: str, detail: str, http_status: int, retry_after: int | None = None, **extra: Any
 ) -> Response:
+    DISPATCHES.labels(code).inc()
+    API_ERRORS.labels(str(http_status), code).inc()
     response = Response({"error": code, "detail": detail, **extra}, status=http_status)
     if retry_after:
         response["Retry-After"] = str(retry_after)
@@ -101,6 +105,7 @@ class ConnectionDetailsApi(APIView):
         api_key = (
             authorization.removeprefix("Bearer ").strip() if authorization.startswith("Bearer ") else None
         )
+        started = time.perf_counter()
         try:
             details = sessions.session_create(
                 restaurant_id=data["restaurant_id"],
@@ -108,11 +113,13 @@ class ConnectionDetailsApi(APIView):
                 api_key=api_key,
                 language=data.get("language"),
                 context=data.get("context"),
-                request_id=request.headers.get("X-Request-ID") or uuid.uuid4().hex,
+                request_id=getattr(request, "request_id", "") or uuid.uuid4().hex,
                 own_origin=f"{request.scheme}://{request.get_host()}",
             )
         except sessions.SessionError as exc:
             return _error(exc.code, exc.detail, exc.status, exc.retry_after)
+        DISPATCHES.labels("dispatched").inc()
+        DISPATCH_SECONDS.observe(time.perf_counter() - started)
         output = self.OutputSerializer(
             {
                 "serverUrl": details.server_url,

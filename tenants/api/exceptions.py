@@ -5,6 +5,8 @@ from typing import Any
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from config.metrics import API_ERRORS
+
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's own errors (bad JSON, wrong method, throttling) in the API's error shape."""
@@ -15,4 +17,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             "error": "throttled" if response.status_code == 429 else code,
             "detail": str(response.data["detail"]),
         }
+    if response is not None:
+        code = response.data.get("error", "error") if isinstance(response.data, dict) else "error"
+        API_ERRORS.labels(str(response.status_code), str(code)).inc()
     return response
