@@ -157,7 +157,7 @@ def session_create(
     ttl = settings.PARTICIPANT_TOKEN_TTL
     logger.info("session created", extra={"room": room, "restaurant_id": restaurant_id})
     return SessionDetails(
-        server_url=settings.LIVEKIT_URL,
+        server_url=settings.LIVEKIT_PUBLIC_URL or settings.LIVEKIT_URL,
         participant_token=participant_token_create(room=room, identity=identity, ttl=ttl),
         room_name=room,
         participant_identity=identity,

@@ -12,6 +12,8 @@ from config.logging import logging_config
 DEBUG: bool = env.bool("DEBUG", default=False)
 # Leaf settings modules call config.env.require_real_secret_key() once DEBUG is final.
 SECRET_KEY: str = env("SECRET_KEY", default=INSECURE_SECRET_KEY)
+# Old keys still accepted for sessions and set-password links while a rotation rolls out.
+SECRET_KEY_FALLBACKS: list[str] = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -145,6 +147,9 @@ SPECTACULAR_SETTINGS = {
 
 # LiveKit: the server the agent workers register with and the diners' browsers join.
 LIVEKIT_URL: str = env("LIVEKIT_URL", default="ws://127.0.0.1:7880")
+# The address browsers join rooms at, when it differs from the one the servers use (compose, private
+# networks: the web app calls ws://livekit:7880, the diner's browser wss://livekit.example.com).
+LIVEKIT_PUBLIC_URL: str = env("LIVEKIT_PUBLIC_URL", default="")
 LIVEKIT_API_KEY: str = env("LIVEKIT_API_KEY", default="devkey")
 LIVEKIT_API_SECRET: str = env("LIVEKIT_API_SECRET", default="secret")
 LIVEKIT_API_TIMEOUT_SECONDS: float = env.float("LIVEKIT_API_TIMEOUT_SECONDS", default=3.0)

@@ -318,3 +318,14 @@ def test_the_zero_config_local_run_without_redis_still_answers_cleanly(world_a, 
     response = post({"restaurant_id": world_a.restaurant.public_id}, origin=settings.PLATFORM_BASE_URL)
     assert response.status_code == 503
     assert response.json()["error"] == "voice_service_unavailable"
+
+
+def test_browsers_get_the_public_livekit_address_when_the_servers_use_another(
+    world_a, origins, fake_livekit, settings
+):
+    settings.LIVEKIT_PUBLIC_URL = "wss://livekit.hostline.example"
+
+    response = post({"restaurant_id": world_a.restaurant.public_id})
+
+    assert response.json()["serverUrl"] == "wss://livekit.hostline.example"
+    assert len(fake_livekit.dispatches) == 1, "the dispatch still went to the internal address"
