@@ -146,7 +146,7 @@ def _price(value: Any, problems: list[Problem], where: str) -> Decimal:
     hint = ""
     if "," in raw:
         hint = " Use a dot for decimals and no thousands separator, like 1250.50."
-    elif re.search(r"[^\d.\-]", raw):
+    elif re.search(r"\d", raw) and re.search(r"[^\d.\-]", raw):
         hint = " Write only the number, without a currency sign, like 12.50."
     try:
         price = Decimal(raw)
@@ -279,7 +279,13 @@ def _parse_csv(text: str) -> ParsedMenu:
         line = reader.line_num
         where = f"Row {line}"
         if row.get(None):
-            problems.append(Problem(where, "has more cells than there are columns (a comma inside a name?)."))
+            problems.append(
+                Problem(
+                    where,
+                    "has more cells than there are columns: a comma inside a name or price needs quotes"
+                    " around the cell (and prices take a dot, like 12.50).",
+                )
+            )
         values = {k: (v or "") for k, v in row.items() if k is not None}
         if not any(v.strip() for v in values.values()):
             continue

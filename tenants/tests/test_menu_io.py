@@ -117,6 +117,16 @@ def test_import_of_an_export_is_the_same_menu_and_exports_the_same_bytes(world_a
 
 BAD_FILES = [
     pytest.param(
+        HEADER + "Mains,,Soup,,12,50,,,,yes\n",
+        "Row 3: has more cells than there are columns",
+        id="unquoted-comma",
+    ),
+    pytest.param(
+        HEADER + "Mains,,Soup,,abc,,,,yes\n",
+        "Row 3: price “abc” is not a number. Write it like 12.50",
+        id="words",
+    ),
+    pytest.param(
         HEADER.replace("price", "prize") + "Mains,,Soup,,5.00,,,,yes\n",
         "missing column(s): price",
         id="wrong-columns",
