@@ -83,6 +83,18 @@ def test_compose_settings_are_documented_and_match_the_livekit_config():
     assert env["LIVEKIT_URL"].endswith(f":{livekit['port']}")
 
 
+def test_every_kubernetes_manifest_is_valid_against_the_kubernetes_schema():
+    import kubernetes_validate
+
+    documents = k8s_documents()
+    assert len(documents) >= 12
+    for document in documents:
+        if document.get("kind") == "Kustomization":
+            continue
+        # strict: an unknown (misspelt) field is an error, not silently ignored by the cluster.
+        kubernetes_validate.validate(document, "1.33.0", strict=True)
+
+
 def test_every_kubernetes_workload_is_probed_bounded_and_not_root():
     documents = k8s_documents()
     workloads = [d for d in documents if d["kind"] in {"Deployment", "Job"}]
