@@ -103,16 +103,71 @@ def _unlock(public_id: str) -> None:
         cache.delete(cache_keys.restaurant_snapshot_lock_key(public_id))
 
 
+# Write a rebuilt snapshot only if no invalidation happened since the rebuild began. Without this, a
+# reader that read Postgres just before an edit committed could put the old menu back just after the
+# invalidation dropped it, and it would be served until the TTL ran out.
+_STORE_IF_GENERATION = """
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[4])
+return 1
+"""
+
+
+def _generation(public_id: str) -> bytes | None:
+    try:
+        client = redis_client()
+        if client is None:
+            return None
+        return (
+            client.get(cache.make_and_validate_key(cache_keys.restaurant_snapshot_generation_key(public_id)))
+            or b""
+        )
+    except CACHE_ERRORS:
+        return None
+
+
+def _store(public_id: str, data: str, generation: bytes | None) -> None:
+    client = redis_client()
+    if client is None or generation is None:
+        # Local runs (one process, in-memory cache) have no peers to race with.
+        _cache_set(cache_keys.restaurant_snapshot_key(public_id), data, SNAPSHOT_TTL_SECONDS)
+        _cache_set(cache_keys.restaurant_last_known_snapshot_key(public_id), data, LAST_KNOWN_TTL_SECONDS)
+        return
+    keys = [
+        cache.make_and_validate_key(k(public_id))
+        for k in (
+            cache_keys.restaurant_snapshot_generation_key,
+            cache_keys.restaurant_snapshot_key,
+            cache_keys.restaurant_last_known_snapshot_key,
+        )
+    ]
+    try:
+        written = client.eval(
+            _STORE_IF_GENERATION,
+            3,
+            *keys,
+            generation,
+            data.encode(),
+            SNAPSHOT_TTL_SECONDS,
+            LAST_KNOWN_TTL_SECONDS,
+        )
+    except CACHE_ERRORS as exc:
+        logger.warning("snapshot cache write failed: %r", exc)
+        return
+    if not written:
+        logger.info("snapshot of %s changed while it was rebuilt; not caching the older copy", public_id)
+
+
 def _build_and_store(public_id: str, *, read_miss: bool = True) -> RestaurantSnapshot | None:
+    generation = _generation(public_id)
     started = time.perf_counter()
     snapshot = restaurant_snapshot_from_db(public_id=public_id)
     SNAPSHOT_LOAD_SECONDS.observe(time.perf_counter() - started)
     if read_miss:  # warming is not a diner waiting
         SNAPSHOT_CACHE.labels("miss").inc()
     if snapshot is not None:
-        data = snapshot.model_dump_json()
-        _cache_set(cache_keys.restaurant_snapshot_key(public_id), data, SNAPSHOT_TTL_SECONDS)
-        _cache_set(cache_keys.restaurant_last_known_snapshot_key(public_id), data, LAST_KNOWN_TTL_SECONDS)
+        _store(public_id, snapshot.model_dump_json(), generation)
     return snapshot
 
 
@@ -168,7 +223,13 @@ def _delete(public_ids: set[str]) -> None:
     try:
         client = redis_client()
         if client is not None:
-            client.delete(*[cache.make_and_validate_key(k) for k in keys])
+            pipe = client.pipeline(transaction=True)
+            for public_id in public_ids:
+                generation = cache_keys.restaurant_snapshot_generation_key(public_id)
+                pipe.incr(cache.make_and_validate_key(generation))
+                pipe.expire(cache.make_and_validate_key(generation), LAST_KNOWN_TTL_SECONDS)
+            pipe.delete(*[cache.make_and_validate_key(k) for k in keys])
+            pipe.execute()
         else:
             cache.delete_many(keys)
     except CACHE_ERRORS as exc:

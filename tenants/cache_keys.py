@@ -18,6 +18,11 @@ def restaurant_snapshot_lock_key(public_id: str) -> str:
     return f"snapshot-lock:v{SNAPSHOT_SCHEMA_VERSION}:restaurant:{public_id}"
 
 
+def restaurant_snapshot_generation_key(public_id: str) -> str:
+    # Bumped by every invalidation; a rebuild that started before the bump must not write its result.
+    return f"snapshot-gen:v{SNAPSHOT_SCHEMA_VERSION}:restaurant:{public_id}"
+
+
 def restaurant_last_known_snapshot_key(public_id: str) -> str:
     # Never deleted by invalidation: the copy the worker may serve, marked stale, while Postgres is down.
     return f"snapshot-last-known:v{SNAPSHOT_SCHEMA_VERSION}:restaurant:{public_id}"

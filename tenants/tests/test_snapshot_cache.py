@@ -14,6 +14,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tenants import cache as cache_module
 from tenants import cache_keys
 from tenants.cache import restaurant_snapshot_get
 from tenants.models import MenuCategory, MenuItem, OpeningHours, Restaurant, SpecialDate, Tenant
@@ -261,3 +262,22 @@ def test_warming_caches_only_restaurants_that_take_calls(world_a, world_b):
     assert snapshot_cache_warm.delay().get() == 1
     assert _cached(world_a.restaurant)
     assert not _cached(world_b.restaurant)
+
+
+def test_an_edit_committed_during_a_rebuild_is_not_overwritten_by_the_older_copy(world_a):
+    """A reader reads Postgres, then an owner's edit commits and drops the entry, then the reader
+    would store what it read: the next call must still hear the edit."""
+    restaurant = world_a.restaurant
+    real = restaurant_snapshot_from_db
+
+    def build_then_an_edit_commits(*, public_id):
+        before_the_edit = real(public_id=public_id)
+        Restaurant.objects.filter(pk=restaurant.pk).update(greeting="Now open on Mondays!")
+        cache_module._delete({public_id})  # what the edit's after-commit hook does
+        return before_the_edit
+
+    with mock.patch("tenants.cache.restaurant_snapshot_from_db", side_effect=build_then_an_edit_commits):
+        raced = _get(restaurant)
+
+    assert raced.greeting != "Now open on Mondays!", "the racing reader itself saw the old row"
+    assert _get(restaurant).greeting == "Now open on Mondays!"
