@@ -213,7 +213,9 @@ def test_on_an_allowed_site_a_call_dispatches_the_agent_and_says_clearly_when_th
     assert widget(page).get_by_role("button", name="Try again").is_visible()
 
     [sent] = [r for r in requests if r.method == "POST"]
-    assert json.loads(sent.post_data) == {"restaurant_id": restaurant.public_id, "language": "en"}
+    assert json.loads(sent.post_data) == {"restaurant_id": restaurant.public_id}, (
+        "no language: the restaurant's own setting decides what the agent speaks"
+    )
     assert sent.header_value("origin") == site.origin
     [dispatch] = fake_livekit.dispatches
     assert parse_job_metadata(dispatch.message["metadata"]).restaurant_id == restaurant.public_id
@@ -317,19 +319,23 @@ def test_the_host_pages_styles_and_the_widgets_styles_do_not_leak_into_each_othe
     )
 
 
-def test_options_position_button_text_and_language(page, live_server, host_site, restaurant):
+def test_options_position_button_text_and_language(page, live_server, host_site, restaurant, fake_livekit):
     extra = 'data-position="bottom-left" data-button-text="Parlez-nous" data-language="fr"'
     site = host_site({"/": host_page(live_server.url, restaurant.public_id, extra)})
-    page.add_init_script(SCRIPTED_CALL)
+    AllowedOriginFactory(tenant=restaurant.tenant, origin=site.origin)
     page.goto(site.origin + "/")
     launch = widget(page).get_by_role("button", name="Parlez-nous")
     box = launch.bounding_box()
 
     assert box["x"] < 100, "bottom-left puts the button on the left"
     assert box["y"] > 800 - 150, "and at the bottom"
-    launch.click()
+    with page.expect_request("**/api/connection-details") as sent:
+        launch.click()
+    assert json.loads(sent.value.post_data)["language"] == "fr", "data-language asks the agent for French"
+    wait_for_state(page, "error")
     panel = widget(page).get_by_role("dialog", name="Assistant vocal")
-    assert panel.get_by_role("button", name="Raccrocher").is_visible()
+    assert "L'appel n'a pas pu être établi" in panel.get_by_role("alert").inner_text()
+    assert parse_job_metadata(fake_livekit.dispatches[0].message["metadata"]).language == "fr"
 
 
 def test_keyboard_only_diners_can_open_and_close_the_widget(page, live_server, host_site, restaurant):

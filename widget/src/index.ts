@@ -34,7 +34,10 @@ function optionsFrom(data: DOMStringMap, fallback: DOMStringMap, mode: WidgetOpt
     return null;
   }
   const accent = pick("accent") ?? null;
-  const language = (pick("language") ?? document.documentElement.lang ?? "").toLowerCase() || null;
+  // Only an explicit data-language asks the agent to speak it; otherwise the restaurant's own setting
+  // wins. The page's lang still picks the words on the button.
+  const explicit = (pick("language") ?? "").toLowerCase();
+  const uiLanguage = explicit || (document.documentElement.lang ?? "").toLowerCase();
   const timeout = Number.parseInt(pick("agentTimeout") ?? "", 10);
   return {
     restaurantId,
@@ -43,7 +46,8 @@ function optionsFrom(data: DOMStringMap, fallback: DOMStringMap, mode: WidgetOpt
     position: pick("position") === "bottom-left" ? "bottom-left" : "bottom-right",
     accent: accent && CSS.supports("color", accent) ? accent : null,
     buttonText: pick("buttonText")?.slice(0, 40) || null,
-    language: language && LANGUAGE.test(language) ? language : null,
+    language: LANGUAGE.test(explicit) ? explicit : null,
+    uiLanguage: LANGUAGE.test(uiLanguage) ? uiLanguage : null,
     agentJoinTimeoutMs:
       Number.isFinite(timeout) && timeout >= 1 && timeout <= 120 ? timeout * 1000 : DEFAULT_AGENT_JOIN_TIMEOUT_MS,
   };

@@ -42,7 +42,8 @@ export interface WidgetOptions {
   position: "bottom-right" | "bottom-left";
   accent: string | null;
   buttonText: string | null;
-  language: string | null;
+  language: string | null; // asked of the agent
+  uiLanguage: string | null; // the widget's own words
   agentJoinTimeoutMs: number;
 }
 
@@ -108,7 +109,7 @@ export class HostlineWidget {
     private readonly options: WidgetOptions,
     container: HTMLElement,
   ) {
-    this.strings = stringsFor(options.language);
+    this.strings = stringsFor(options.uiLanguage);
     this.host = element("div", {
       "data-hostline-widget": options.restaurantId,
       "data-mode": options.mode,
