@@ -21,11 +21,21 @@ def main() -> None:
     django.setup()
     from livekit.agents import cli
 
+    from config.logging import console_handler_remove
+
+    console_handler_remove()
+
     from agent_worker.providers import check_provider_keys
     from agent_worker.worker import server
 
     if len(sys.argv) > 1 and sys.argv[1] in {"start", "dev", "console"}:
-        check_provider_keys()
+        from django.core.exceptions import ImproperlyConfigured
+
+        try:
+            check_provider_keys()
+        except ImproperlyConfigured as exc:
+            # An operator's mistake, not a bug: one line that says what to set, no traceback.
+            sys.exit(f"hostline agent worker: {exc}")
     cli.run_app(server)
 
 

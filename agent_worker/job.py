@@ -20,7 +20,7 @@ from livekit.agents import Agent, AgentSession, JobContext
 
 from agent_worker.agent import CallState, RestaurantAgent
 from agent_worker.instructions import apology
-from config.logging import log_context_bind
+from config.logging import handlers_share_context, log_context_bind
 from config.metrics import AGENT_JOBS
 from tenants.cache import arestaurant_snapshot_get
 from tenants.contract import InvalidJobMetadata, JobMetadata, parse_job_metadata
@@ -74,6 +74,7 @@ async def run_job(ctx: JobContext, *, make_session: SessionFactory) -> tuple[Age
     """Serve one job. Returns the started session (the caller waits for it to end) and the plan."""
     plan = await plan_job(ctx.job.metadata, console_restaurant=settings.AGENT_CONSOLE_RESTAURANT)
     # Every log line of this job (one asyncio task tree) names the call, the restaurant and the web request.
+    handlers_share_context()
     log_context_bind(
         job_id=ctx.job.id,
         room=ctx.job.room.name,

@@ -25,6 +25,10 @@ def setup(proc: JobProcess) -> None:
     django.setup()
     from livekit.plugins import silero
 
+    from config.logging import console_handler_remove
+
+    console_handler_remove()
+
     proc.userdata["vad"] = silero.VAD.load()
 
 

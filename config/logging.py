@@ -40,11 +40,33 @@ def current_log_context() -> dict[str, str]:
 
 class ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        context = _context.get()
-        for name in FIELDS:
-            if not hasattr(record, name):
-                setattr(record, name, context.get(name, ""))
+        # Only ids that are known: other formatters (livekit-agents') print every extra attribute.
+        for name, value in _context.get().items():
+            if name in FIELDS and not hasattr(record, name):
+                setattr(record, name, value)
         return True
+
+
+class ConsoleHandler(logging.StreamHandler):
+    """Hostline's own console handler, so it can be told apart from the handlers livekit-agents installs."""
+
+
+def handlers_share_context() -> None:
+    """Put the context ids on records whichever root handler writes them.
+
+    The agent worker's logging belongs to livekit-agents (its JSON lines, its forwarding from job
+    processes to the main process); this adds the ids to those handlers too. Idempotent.
+    """
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, ContextFilter) for f in handler.filters):
+            handler.addFilter(ContextFilter())
+
+
+def console_handler_remove() -> None:
+    """Leave the console to livekit-agents in the worker, so each line is written once, in its format."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, ConsoleHandler)]:
+        root.removeHandler(handler)
 
 
 class PlainFormatter(logging.Formatter):
@@ -91,7 +113,7 @@ def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
         },
         "handlers": {
             "console": {
-                "class": "logging.StreamHandler",
+                "class": "config.logging.ConsoleHandler",
                 "formatter": "json" if log_format == "json" else "plain",
                 "filters": ["context"],
             }

@@ -155,7 +155,7 @@ def session_create(
 
     identity = f"diner-{uuid.uuid4().hex[:12]}"
     ttl = settings.PARTICIPANT_TOKEN_TTL
-    logger.info("session created", extra={"room": room, "restaurant_id": restaurant_id})
+    logger.info("session created")  # the request id, room and restaurant come from the log context
     return SessionDetails(
         server_url=settings.LIVEKIT_PUBLIC_URL or settings.LIVEKIT_URL,
         participant_token=participant_token_create(room=room, identity=identity, ttl=ttl),

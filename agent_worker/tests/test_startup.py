@@ -31,3 +31,4 @@ def test_the_worker_refuses_to_start_without_keys_and_says_which():
     )
     assert result.returncode != 0
     assert "DEEPGRAM_API_KEY, OPENAI_API_KEY, CARTESIA_API_KEY" in result.stderr
+    assert "Traceback" not in result.stderr, "a missing setting is explained, not dumped"

@@ -116,3 +116,32 @@ def test_metrics_count_dispatches_errors_and_cache_hits(world_a, fake_livekit, s
     scraped = Client().get("/metrics", HTTP_AUTHORIZATION="Bearer s3cret-scrape-token")
     assert scraped.status_code == 200
     assert 'hostline_dispatches_total{outcome="dispatched"}' in scraped.content.decode()
+
+
+def test_the_agent_workers_livekit_json_lines_carry_the_call_ids():
+    """In the worker, livekit-agents owns the console; its JSON lines must still name the call."""
+    from livekit.agents.cli.log import JsonFormatter as LiveKitJsonFormatter
+
+    from config.logging import handlers_share_context
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(LiveKitJsonFormatter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        handlers_share_context()
+        handlers_share_context()  # idempotent: one filter
+        with log_context(job_id="AJ_1", room="hl-r_1-abc", restaurant_id="r_1", request_id="req-12345678"):
+            logging.getLogger("agent_worker").warning("greeting issued")
+    finally:
+        root.removeHandler(handler)
+
+    line = json.loads(stream.getvalue().splitlines()[-1])
+    assert (line["job_id"], line["room"], line["restaurant_id"], line["request_id"]) == (
+        "AJ_1",
+        "hl-r_1-abc",
+        "r_1",
+        "req-12345678",
+    )
+    assert sum(isinstance(f, ContextFilter) for f in handler.filters) == 1
