@@ -48,6 +48,12 @@ SNAPSHOT_LOAD_SECONDS = Histogram(
     "Time to build a restaurant snapshot from Postgres on a cache miss.",
     buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
+REDIS_ERRORS = Counter(
+    "hostline_redis_errors_total",
+    "Redis unreachable, by what did without it: throttle (limit not enforced), session_slots (cap not"
+    " enforced). The snapshot cache counts its own in hostline_snapshot_cache_total.",
+    ["use"],
+)
 AGENT_JOBS = Counter(
     "hostline_agent_jobs_total",
     "Agent jobs by outcome: greeted, or the refusal reason (unknown_restaurant, metadata_not_json, …).",

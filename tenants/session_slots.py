@@ -15,7 +15,8 @@ from typing import Any
 
 from django.core.cache import cache
 
-from tenants.cache import redis_client
+from config.metrics import REDIS_ERRORS
+from tenants.cache import CACHE_ERRORS, redis_client
 from tenants.cache_keys import tenant_session_slots_key
 
 logger = logging.getLogger(__name__)
@@ -44,22 +45,32 @@ def _client() -> Any:
     return client
 
 
+def _redis_unavailable(exc: Exception) -> None:
+    # Calls matter more than the cap: with Redis down the cap is not enforced, loudly.
+    REDIS_ERRORS.labels("session_slots").inc()
+    logger.error("concurrent-session cap not enforced, Redis unavailable: %r", exc)
+
+
 def session_slot_acquire(*, tenant_id: int, room_name: str, limit: int) -> bool:
     """Take a slot for `room_name` if the tenant has fewer than `limit` live sessions."""
     client = _client()
     if client is None:
         return True
     now = time.time()
-    taken = client.eval(
-        _ACQUIRE,
-        1,
-        _key(tenant_id),
-        now,
-        limit,
-        now + UNSTARTED_SLOT_SECONDS,
-        room_name,
-        STARTED_SLOT_SECONDS,
-    )
+    try:
+        taken = client.eval(
+            _ACQUIRE,
+            1,
+            _key(tenant_id),
+            now,
+            limit,
+            now + UNSTARTED_SLOT_SECONDS,
+            room_name,
+            STARTED_SLOT_SECONDS,
+        )
+    except CACHE_ERRORS as exc:
+        _redis_unavailable(exc)
+        return True
     return bool(taken)
 
 
@@ -69,13 +80,20 @@ def session_slot_mark_started(
     """The agent started the session: hold the slot for up to `max_seconds` until it is released."""
     client = _client()
     if client is not None:
-        client.zadd(_key(tenant_id), {room_name: time.time() + max_seconds}, xx=True)
+        try:
+            client.zadd(_key(tenant_id), {room_name: time.time() + max_seconds}, xx=True)
+        except CACHE_ERRORS as exc:
+            _redis_unavailable(exc)
 
 
 def session_slot_release(*, tenant_id: int, room_name: str) -> None:
     client = _client()
     if client is not None:
-        client.zrem(_key(tenant_id), room_name)
+        try:
+            client.zrem(_key(tenant_id), room_name)
+        except CACHE_ERRORS as exc:
+            # The slot still expires on its own (at most STARTED_SLOT_SECONDS later).
+            _redis_unavailable(exc)
 
 
 def session_slots_in_use(*, tenant_id: int) -> int:

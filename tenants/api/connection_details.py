@@ -6,41 +6,16 @@ import time
 import uuid
 from typing import Any
 
-from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from config.metrics import API_ERRORS, DISPATCH_SECONDS, DISPATCHES
 from tenants import sessions
+from tenants.api.throttles import ClientIpThrottle, RestaurantThrottle
 from tenants.contract import MAX_CONTEXT_BYTES
-
-
-class ClientIpThrottle(SimpleRateThrottle):
-    scope = "connection_details_ip"
-
-    def get_rate(self) -> str:
-        return settings.CONNECTION_DETAILS_RATE_PER_IP
-
-    def get_cache_key(self, request: Request, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class RestaurantThrottle(SimpleRateThrottle):
-    scope = "connection_details_restaurant"
-
-    def get_rate(self) -> str:
-        return settings.CONNECTION_DETAILS_RATE_PER_RESTAURANT
-
-    def get_cache_key(self, request: Request, view: Any) -> str | None:
-        data = request.data if isinstance(request.data, dict) else {}
-        restaurant_id = data.get("restaurant_id")
-        if not isinstance(restaurant_id, str) or not restaurant_id:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": restaurant_id[:64]}
 
 
 class ErrorSerializer(serializers.Serializer):

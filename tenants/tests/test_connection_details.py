@@ -16,7 +16,7 @@ from tenants.contract import AGENT_NAME, MAX_CONTEXT_BYTES, parse_job_metadata
 from tenants.livekit import livekit_client_reset
 from tenants.models import Restaurant, Tenant
 from tenants.session_slots import session_slots_in_use
-from tenants.tests.factories import AllowedOriginFactory
+from tenants.tests.factories import AllowedOriginFactory, RestaurantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -278,7 +278,39 @@ def test_throttled_per_ip_with_retry_after(world_a, origins, fake_livekit, setti
     response = post({"restaurant_id": world_a.restaurant.public_id})
     assert response.status_code == 429
     assert response.json()["error"] == "throttled"
-    assert "Retry-After" in response
+    assert 1 <= int(response["Retry-After"]) <= 60
+
+
+def test_the_rate_window_slides_and_says_exactly_when_to_come_back(
+    world_a, origins, fake_livekit, settings, monkeypatch
+):
+    from tenants.api.throttles import RedisRateThrottle
+
+    settings.CONNECTION_DETAILS_RATE_PER_IP = "2/minute"
+    clock = {"now": 1_000_000.0}
+    monkeypatch.setattr(RedisRateThrottle, "timer", lambda self: clock["now"])
+    restaurant_id = world_a.restaurant.public_id
+
+    assert post({"restaurant_id": restaurant_id}).status_code == 200
+    clock["now"] += 20
+    assert post({"restaurant_id": restaurant_id}).status_code == 200
+    clock["now"] += 10
+    refused = post({"restaurant_id": restaurant_id})
+    clock["now"] += 30.5  # the first request has left the window
+    again = post({"restaurant_id": restaurant_id})
+
+    assert refused.status_code == 429 and refused["Retry-After"] == "30"
+    assert again.status_code == 200
+
+
+def test_each_restaurant_has_its_own_request_rate(world_a, world_b, origins, fake_livekit, settings):
+    settings.CONNECTION_DETAILS_RATE_PER_RESTAURANT = "2/minute"
+    other = RestaurantFactory(tenant=world_a.tenant, name="Alpha Annex")
+
+    statuses = [post({"restaurant_id": world_a.restaurant.public_id}).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
+    assert post({"restaurant_id": other.public_id}).status_code == 200
 
 
 def test_openapi_schema_and_docs_are_served():
@@ -329,3 +361,30 @@ def test_browsers_get_the_public_livekit_address_when_the_servers_use_another(
 
     assert response.json()["serverUrl"] == "wss://livekit.hostline.example"
     assert len(fake_livekit.dispatches) == 1, "the dispatch still went to the internal address"
+
+
+def test_with_redis_down_diners_still_get_a_call_and_operators_see_why(
+    world_a, origins, fake_livekit, settings
+):
+    from prometheus_client import REGISTRY
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    throttle_errors = REGISTRY.get_sample_value("hostline_redis_errors_total", {"use": "throttle"}) or 0
+    slot_errors = REGISTRY.get_sample_value("hostline_redis_errors_total", {"use": "session_slots"}) or 0
+
+    response = post({"restaurant_id": world_a.restaurant.public_id})
+
+    assert response.status_code == 200, response.content
+    assert len(fake_livekit.dispatches) == 1
+    assert (
+        REGISTRY.get_sample_value("hostline_redis_errors_total", {"use": "throttle"}) == throttle_errors + 2
+    )
+    assert (
+        REGISTRY.get_sample_value("hostline_redis_errors_total", {"use": "session_slots"}) == slot_errors + 1
+    )
