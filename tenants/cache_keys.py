@@ -31,3 +31,9 @@ def restaurant_last_known_snapshot_key(public_id: str) -> str:
 def tenant_session_slots_key(tenant_id: int) -> str:
     # A sorted set: member = room name, score = the unix time the slot expires unless renewed.
     return f"session-slots:v1:tenant:{tenant_id}"
+
+
+def request_rate_key(scope: str, ident: str) -> str:
+    # A sorted set of request times in the sliding window (tenants/api/throttles.py). v2: DRF's own
+    # throttle kept a pickled list under its own key names, so the two never read each other's data.
+    return f"request-rate:v2:{scope}:{ident}"

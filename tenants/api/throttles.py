@@ -21,6 +21,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from config.metrics import REDIS_ERRORS
 from tenants.cache import CACHE_ERRORS, redis_client
+from tenants.cache_keys import request_rate_key
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ class ClientIpThrottle(RedisRateThrottle):
         return settings.CONNECTION_DETAILS_RATE_PER_IP
 
     def get_cache_key(self, request: Request, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return request_rate_key(self.scope, self.get_ident(request))
 
 
 class RestaurantThrottle(RedisRateThrottle):
@@ -93,4 +94,4 @@ class RestaurantThrottle(RedisRateThrottle):
         restaurant_id = data.get("restaurant_id")
         if not isinstance(restaurant_id, str) or not restaurant_id:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": restaurant_id[:64]}
+        return request_rate_key(self.scope, restaurant_id[:64])
