@@ -423,3 +423,39 @@ def test_the_demo_page_lets_a_visitor_call_each_demo_restaurant(page, live_serve
 
     called = Restaurant.objects.get(public_id=parse_job_metadata(dispatch.message["metadata"]).restaurant_id)
     assert called.name == names[1]
+
+
+def test_when_the_platform_cannot_be_reached_the_diner_is_told_to_check_the_connection(
+    page, live_server, host_site, restaurant, fake_livekit
+):
+    site = host_site({"/": host_page(live_server.url, restaurant.public_id)})
+    AllowedOriginFactory(tenant=restaurant.tenant, origin=site.origin)
+    page.goto(site.origin + "/")
+    launch = widget(page).get_by_role("button", name="Talk to us")
+    launch.wait_for()
+    # The diner's connection drops after the page loaded: nothing reaches the platform any more.
+    page.route(f"{live_server.url}/api/**", lambda route: route.abort("internetdisconnected"))
+    page.route(f"{live_server.url}/healthz", lambda route: route.abort("internetdisconnected"))
+
+    launch.click()
+    wait_for_state(page, "error")
+
+    assert page.evaluate("window.__states")[-1]["error"] == "network"
+    assert "Check your connection" in widget(page).get_by_role("alert").inner_text()
+    assert fake_livekit.dispatches == []
+
+
+def test_when_livekit_is_down_the_diner_reads_that_the_service_is_unavailable(
+    page, live_server, host_site, restaurant, fake_livekit
+):
+    fake_livekit.fail_status = 500
+    site = host_site({"/": host_page(live_server.url, restaurant.public_id)})
+    AllowedOriginFactory(tenant=restaurant.tenant, origin=site.origin)
+    page.goto(site.origin + "/")
+
+    widget(page).get_by_role("button", name="Talk to us").click()
+    wait_for_state(page, "error")
+
+    assert page.evaluate("window.__states")[-1]["error"] == "unavailable"
+    assert "voice service is unavailable right now" in widget(page).get_by_role("alert").inner_text()
+    assert widget(page).get_by_role("button", name="Try again").is_visible()
