@@ -181,3 +181,13 @@ def test_the_image_is_multi_stage_builds_the_widget_and_runs_as_a_user():
 def test_secrets_and_local_state_stay_out_of_the_image(path):
     ignored = (ROOT / path).read_text().split()
     assert {".env", ".venv", ".git", "db.sqlite3", "widget/node_modules"} <= set(ignored)
+
+
+def test_the_agent_reaches_livekits_media_at_the_address_livekit_advertises():
+    compose = yaml.safe_load((PLATFORM / "compose.yaml").read_text())
+    services = compose["services"]
+    node_ip = services["livekit"]["command"][services["livekit"]["command"].index("--node-ip") + 1]
+
+    assert services["agent"]["network_mode"] == "service:livekit"
+    assert services["agent"]["environment"]["LIVEKIT_URL"] == f"ws://{node_ip}:7880"
+    assert services["web"]["environment"]["LIVEKIT_PUBLIC_URL"].startswith("ws://localhost:")
