@@ -32,9 +32,9 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 
-## Rebuild static/widget.js and static/widget-call.js from widget/src (needs Node.js 20 and npm).
+## Test the widget's call logic and rebuild static/widget.js and static/widget-call.js (needs Node.js 20 and npm).
 widget:
-	cd widget && npm ci --no-audit --no-fund && npm run build
+	cd widget && npm ci --no-audit --no-fund && npm test && npm run build
 
 bench: install
 	$(PY) -m bench
