@@ -350,6 +350,18 @@ class MenuCategory(RestaurantChild):
         return f"{self.name} ({self.restaurant})" if self.restaurant_id else self.name
 
 
+# What a menu file carries for each item (tenants/menu_io.py), besides its category and position.
+MENU_ITEM_CONTENT_FIELDS = (
+    "name",
+    "description",
+    "price",
+    "currency",
+    "dietary_tags",
+    "allergens",
+    "is_available",
+)
+
+
 class MenuItem(RestaurantChild):
     restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="menu_items")
     category = models.ForeignKey(MenuCategory, on_delete=models.CASCADE, related_name="items")

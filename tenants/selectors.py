@@ -10,7 +10,16 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tenants.menu_io import CategoryRows, Format, ItemRow, ParsedMenu, menu_render
-from tenants.models import Membership, MenuCategory, MenuItem, OpeningHours, Restaurant, SpecialDate, Tenant
+from tenants.models import (
+    MENU_ITEM_CONTENT_FIELDS,
+    Membership,
+    MenuCategory,
+    MenuItem,
+    OpeningHours,
+    Restaurant,
+    SpecialDate,
+    Tenant,
+)
 from tenants.snapshot import (
     MenuCategorySnapshot,
     MenuItemSnapshot,
@@ -164,16 +173,7 @@ def menu_as_rows(*, restaurant: Restaurant) -> ParsedMenu:
     items = (
         MenuItem.objects.filter(restaurant=restaurant)
         .order_by("category__position", "category__name", "position", "name", "pk")
-        .values_list(
-            "category__name",
-            "name",
-            "description",
-            "price",
-            "currency",
-            "dietary_tags",
-            "allergens",
-            "is_available",
-        )
+        .values_list("category__name", *MENU_ITEM_CONTENT_FIELDS)
     )
     for category_name, name, description, price, currency, tags, allergens, available in items:
         by_name[category_name].items.append(

@@ -18,6 +18,7 @@ from tenants import demo
 from tenants.cache import restaurant_snapshot_invalidate
 from tenants.menu_io import Format, MenuFileError, ParsedMenu, Problem, menu_parse
 from tenants.models import (
+    MENU_ITEM_CONTENT_FIELDS,
     AllowedOrigin,
     Membership,
     MenuCategory,
@@ -290,20 +291,7 @@ def _menu_apply(*, restaurant: Restaurant, menu: ParsedMenu, replace: bool) -> s
                 MenuCategory.objects.filter(restaurant=restaurant).exclude(pk__in=kept_categories).delete()[0]
             )
         MenuItem.objects.bulk_create(new_items, batch_size=500)
-        MenuItem.objects.bulk_update(
-            changed_items,
-            [
-                "name",
-                "description",
-                "price",
-                "currency",
-                "dietary_tags",
-                "allergens",
-                "is_available",
-                "position",
-            ],
-            batch_size=500,
-        )
+        MenuItem.objects.bulk_update(changed_items, [*MENU_ITEM_CONTENT_FIELDS, "position"], batch_size=500)
     summary = (
         f"{menu.item_count} item(s) in {len(menu.categories)} categories: {len(new_items)} added, "
         f"{len(changed_items)} changed, {deleted_items} removed"
