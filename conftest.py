@@ -17,7 +17,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from tenants.livekit import livekit_client_reset
+from core.livekit import livekit_client_reset
+from core.tests.fake_livekit import FakeLiveKit
 from tenants.models import Membership, Restaurant, Tenant
 from tenants.tests.factories import (
     MembershipFactory,
@@ -29,7 +30,6 @@ from tenants.tests.factories import (
     TenantFactory,
     UserFactory,
 )
-from tenants.tests.fake_livekit import FakeLiveKit
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def _close_shared_livekit_client() -> Any:
     # The endpoint's shared LiveKit client lives on a background loop; close it before the interpreter
     # exits so aiohttp has nothing to complain about after pytest's summary.
     yield
-    from tenants.livekit import livekit_client_reset
+    from core.livekit import livekit_client_reset
 
     livekit_client_reset()
 

@@ -10,8 +10,8 @@ from livekit.agents import Agent, RunContext, function_tool
 
 from agent_worker import tools_format as fmt
 from agent_worker.instructions import build_instructions
+from calls.contract import JobMetadata
 from tenants import hours
-from tenants.contract import JobMetadata
 from tenants.snapshot import MenuItemSnapshot, RestaurantSnapshot
 from tenants.vocabulary import ALLERGENS, DIETARY_TAGS
 

@@ -20,10 +20,10 @@ from livekit.agents import Agent, AgentSession, JobContext
 
 from agent_worker.agent import CallState, RestaurantAgent
 from agent_worker.instructions import apology
+from calls.contract import InvalidJobMetadata, JobMetadata, parse_job_metadata
 from config.logging import handlers_share_context, log_context_bind
 from config.metrics import AGENT_JOBS
 from tenants.cache import arestaurant_snapshot_get
-from tenants.contract import InvalidJobMetadata, JobMetadata, parse_job_metadata
 from tenants.snapshot import RestaurantSnapshot
 
 logger = logging.getLogger("agent_worker")
@@ -115,7 +115,7 @@ async def record_call(
     session: AgentSession[Any], plan: JobPlan, state: CallState, *, end_reason: str
 ) -> None:
     """Hand the finished call to Celery (bounded, never raises) and give the tenant's slot back."""
-    from calls.recording import call_record_build, call_record_submit
+    from agent_worker.recording import call_record_build, call_record_submit
 
     if plan.snapshot is None:
         return
@@ -137,7 +137,7 @@ async def record_call(
 
 async def mark_slot_started(state: CallState) -> None:
     """Hold the tenant's session slot for the length of the call (after the greeting, off the hot path)."""
-    from tenants.session_slots import session_slot_mark_started
+    from calls.admission import session_slot_mark_started
 
     try:
         await asyncio.wait_for(

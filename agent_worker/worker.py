@@ -12,7 +12,7 @@ from typing import Any
 
 from livekit.agents import AgentServer, JobContext, JobProcess
 
-from tenants.contract import AGENT_NAME
+from calls.contract import AGENT_NAME
 
 logger = logging.getLogger("agent_worker")
 

@@ -26,8 +26,8 @@ def main() -> None:
     from agent_worker.instructions import build_instructions
     from agent_worker.job import run_job
     from agent_worker.testing import ScriptedLLM
+    from calls.contract import JobMetadata
     from tenants.cache import restaurant_snapshot_get
-    from tenants.contract import JobMetadata
     from tenants.models import MenuCategory, MenuItem, Restaurant, Tenant
 
     tenant, _ = Tenant.objects.get_or_create(slug="bench", defaults={"name": "Bench"})

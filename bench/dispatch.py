@@ -21,11 +21,11 @@ def main() -> None:
     from django.conf import settings
     from django.test import Client
 
-    from tenants.contract import AGENT_NAME
-    from tenants.livekit import agent_dispatch_create, livekit_client_reset
+    from calls.admission import session_slot_release
+    from calls.contract import AGENT_NAME
+    from core.livekit import agent_dispatch_create, livekit_client_reset
+    from core.tests.fake_livekit import FakeLiveKit
     from tenants.models import Restaurant, Tenant
-    from tenants.session_slots import session_slot_release
-    from tenants.tests.fake_livekit import FakeLiveKit
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.CONNECTION_DETAILS_RATE_PER_IP = "100000/minute"

@@ -22,7 +22,7 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tenants import cache_keys
+    from core import cache_keys
     from tenants.cache import restaurant_snapshot_get
     from tenants.models import MenuCategory, MenuItem, OpeningHours, Restaurant, Tenant
 

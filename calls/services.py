@@ -6,10 +6,10 @@ import logging
 
 from django.db import IntegrityError, transaction
 
+from calls.admission import session_slot_release
 from calls.models import CallRecord
 from calls.schema import CallRecordPayload
 from tenants.models import Restaurant, Tenant
-from tenants.session_slots import session_slot_release
 
 logger = logging.getLogger(__name__)
 

@@ -17,6 +17,6 @@ urlpatterns = [
     # Set-password links for newly onboarded owners (Django's password-reset confirm views).
     path("accounts/login/", RedirectView.as_view(url="/admin/login/"), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("api/", include("tenants.api.urls")),
-    path("", include("tenants.urls")),
+    path("api/", include("calls.api.urls")),
+    path("", include("web.urls")),
 ]

@@ -13,16 +13,14 @@ import contextlib
 import logging
 import time
 from collections.abc import Iterable
-from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import cache
 from django.db import DatabaseError, transaction
-from redis.exceptions import RedisError
 
 from config.metrics import SNAPSHOT_CACHE, SNAPSHOT_LOAD_SECONDS
-from tenants import cache_keys
+from core import cache_keys
+from core.redis import CACHE_ERRORS, redis_client
 from tenants.models import Restaurant
 from tenants.selectors import restaurant_snapshot_from_db
 from tenants.snapshot import RestaurantSnapshot
@@ -33,24 +31,6 @@ SNAPSHOT_TTL_SECONDS = 60 * 60
 LAST_KNOWN_TTL_SECONDS = 7 * 24 * 60 * 60
 LOCK_SECONDS = 5
 WAIT_FOR_PEER_SECONDS = 1.0
-# A sick Redis: connection refused, timeouts, protocol errors.
-CACHE_ERRORS = (RedisError, OSError)
-
-
-def redis_client() -> Any | None:
-    """The raw redis-py client behind Django's Redis cache, or None for other backends (local runs).
-
-    Snapshots are read on every call: going straight to redis-py with JSON bytes skips the client object
-    Django builds per operation and a pickle round trip. Keys still go through Django's key function, so
-    they carry the deployment's (or the tests') prefix and version.
-    """
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache):
-        return None
-    client = backend.__dict__.get("_hostline_raw_client")
-    if client is None:
-        client = backend.__dict__["_hostline_raw_client"] = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
-    return client
 
 
 def _cache_get(key: str) -> str | bytes | None:

@@ -15,8 +15,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-SNAPSHOT_SCHEMA_VERSION = 1
-
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
@@ -58,7 +56,7 @@ class MenuCategorySnapshot(_Frozen):
 
 
 class RestaurantSnapshot(_Frozen):
-    schema_version: Literal[1] = 1  # == SNAPSHOT_SCHEMA_VERSION
+    schema_version: Literal[1] = 1  # == core.cache_keys.SNAPSHOT_SCHEMA_VERSION (a test holds them together)
     version: str = ""
     public_id: str
     tenant_id: int

@@ -20,7 +20,7 @@ from agent_worker.agent import RestaurantAgent
 from agent_worker.instructions import APOLOGIES, build_instructions
 from agent_worker.job import plan_job, run_job
 from agent_worker.testing import ScriptedLLM, ToolCall, last_tool_output
-from tenants.contract import AGENT_NAME, JobMetadata
+from calls.contract import AGENT_NAME, JobMetadata
 from tenants.models import MenuItem, Tenant
 from tenants.selectors import restaurant_snapshot_from_db
 
@@ -59,7 +59,7 @@ def test_the_worker_registers_under_exactly_the_name_the_backend_dispatches_to(m
     from agent_worker.worker import server
 
     assert server._agent_name == AGENT_NAME  # livekit-agents keeps it private; there is no getter
-    from tenants import sessions
+    from calls import sessions
 
     assert sessions.AGENT_NAME is AGENT_NAME  # the endpoint imports the same constant
 
@@ -203,8 +203,8 @@ def test_fuzzed_metadata_never_crashes_the_job(world_a, raw):
 
 def test_a_finished_call_becomes_a_call_record_and_frees_its_slot(world_a):
     from agent_worker.job import record_call
+    from calls.admission import session_slot_acquire, session_slots_in_use
     from calls.models import CallRecord
-    from tenants.session_slots import session_slot_acquire, session_slots_in_use
 
     async def main() -> None:
         with fake_job_context(job_metadata=metadata_for(world_a), job_id="job-rec") as ctx:

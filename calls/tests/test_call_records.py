@@ -120,7 +120,7 @@ def test_operators_see_usage_per_tenant(world_a, world_b, operator):
 
 
 def test_the_call_record_gives_the_sessions_slot_back(world_a, django_capture_on_commit_callbacks):
-    from tenants.session_slots import session_slot_acquire, session_slots_in_use
+    from calls.admission import session_slot_acquire, session_slots_in_use
 
     payload = call_payload(world_a.restaurant)
     assert session_slot_acquire(tenant_id=world_a.tenant.pk, room_name=payload["room_name"], limit=5)

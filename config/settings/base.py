@@ -37,7 +37,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "tenants.api.cors.ConnectionDetailsCorsMiddleware",
+    "calls.api.cors.ConnectionDetailsCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -131,7 +131,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
-    "EXCEPTION_HANDLER": "tenants.api.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "calls.api.exceptions.api_exception_handler",
 }
 # Throttles for POST /api/connection-details (DRF rate syntax: N/second|minute|hour|day).
 CONNECTION_DETAILS_RATE_PER_IP: str = env("CONNECTION_DETAILS_RATE_PER_IP", default="20/minute")

@@ -14,8 +14,8 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core import cache_keys
 from tenants import cache as cache_module
-from tenants import cache_keys
 from tenants.cache import restaurant_snapshot_get
 from tenants.models import MenuCategory, MenuItem, OpeningHours, Restaurant, SpecialDate, Tenant
 from tenants.selectors import restaurant_snapshot_from_db

@@ -12,10 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from calls import sessions
+from calls.api.throttles import ClientIpThrottle, RestaurantThrottle
+from calls.contract import MAX_CONTEXT_BYTES
 from config.metrics import API_ERRORS, DISPATCH_SECONDS, DISPATCHES
-from tenants import sessions
-from tenants.api.throttles import ClientIpThrottle, RestaurantThrottle
-from tenants.contract import MAX_CONTEXT_BYTES
+from core.errors import ApplicationError
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -91,8 +92,8 @@ class ConnectionDetailsApi(APIView):
                 request_id=getattr(request, "request_id", "") or uuid.uuid4().hex,
                 own_origin=f"{request.scheme}://{request.get_host()}",
             )
-        except sessions.SessionError as exc:
-            return _error(exc.code, exc.detail, exc.status, exc.retry_after)
+        except ApplicationError as exc:
+            return _error(exc.code, exc.detail, exc.http_status, exc.retry_after)
         DISPATCHES.labels("dispatched").inc()
         DISPATCH_SECONDS.observe(time.perf_counter() - started)
         output = self.OutputSerializer(

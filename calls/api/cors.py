@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from tenants.sessions import origin_allowed_for_any_tenant
+from calls.origins import origin_allowed_for_any_tenant
 
 PATH = "/api/connection-details"
 

@@ -20,8 +20,8 @@ from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 from config.metrics import REDIS_ERRORS
-from tenants.cache import CACHE_ERRORS, redis_client
-from tenants.cache_keys import request_rate_key
+from core.cache_keys import request_rate_key
+from core.redis import CACHE_ERRORS, redis_client
 
 logger = logging.getLogger(__name__)
 

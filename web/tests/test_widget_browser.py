@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from tenants.contract import parse_job_metadata
+from calls.contract import parse_job_metadata
 from tenants.tests.factories import AllowedOriginFactory, RestaurantFactory, TenantFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -277,7 +277,7 @@ def test_busy_lines_tell_the_diner_when_to_try_again(page, live_server, host_sit
     restaurant.tenant.max_concurrent_sessions = 1
     restaurant.tenant.save()
     # Another diner holds the only line.
-    from tenants.session_slots import session_slot_acquire
+    from calls.admission import session_slot_acquire
 
     if not session_slot_acquire(tenant_id=restaurant.tenant_id, room_name="hl-other-diner", limit=1):
         pytest.fail("the test could not take the tenant's only line")

@@ -11,11 +11,11 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from calls.admission import session_slots_in_use
+from calls.contract import AGENT_NAME, MAX_CONTEXT_BYTES, parse_job_metadata
+from core.livekit import livekit_client_reset
 from tenants.api_keys import api_key_create, api_key_revoke
-from tenants.contract import AGENT_NAME, MAX_CONTEXT_BYTES, parse_job_metadata
-from tenants.livekit import livekit_client_reset
 from tenants.models import Restaurant, Tenant
-from tenants.session_slots import session_slots_in_use
 from tenants.tests.factories import AllowedOriginFactory, RestaurantFactory
 
 pytestmark = pytest.mark.django_db
@@ -247,7 +247,7 @@ def test_a_session_that_never_starts_frees_its_slot(world_a, origins, fake_livek
     import time as real_time
 
     later = real_time.time() + 121
-    monkeypatch.setattr("tenants.session_slots.time.time", lambda: later)
+    monkeypatch.setattr("calls.admission.time.time", lambda: later)
     assert post({"restaurant_id": world_a.restaurant.public_id}).status_code == 200
 
 
@@ -284,7 +284,7 @@ def test_throttled_per_ip_with_retry_after(world_a, origins, fake_livekit, setti
 def test_the_rate_window_slides_and_says_exactly_when_to_come_back(
     world_a, origins, fake_livekit, settings, monkeypatch
 ):
-    from tenants.api.throttles import RedisRateThrottle
+    from calls.api.throttles import RedisRateThrottle
 
     settings.CONNECTION_DETAILS_RATE_PER_IP = "2/minute"
     clock = {"now": 1_000_000.0}

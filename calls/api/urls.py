@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from tenants.api.connection_details import ConnectionDetailsApi
+from calls.api.connection_details import ConnectionDetailsApi
 
 urlpatterns = [
     path("connection-details", ConnectionDetailsApi.as_view(), name="connection-details"),

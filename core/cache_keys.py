@@ -7,7 +7,9 @@ Django's cache adds the deployment's KEY_PREFIX (tests use their own) in front o
 
 from __future__ import annotations
 
-from tenants.snapshot import SNAPSHOT_SCHEMA_VERSION
+# The shape of a cached restaurant snapshot (tenants/snapshot.py validates against it). Bump it with any
+# change to that shape: new keys are read at once and the old entries expire on their own.
+SNAPSHOT_SCHEMA_VERSION = 1
 
 
 def restaurant_snapshot_key(public_id: str) -> str:
@@ -34,6 +36,6 @@ def tenant_session_slots_key(tenant_id: int) -> str:
 
 
 def request_rate_key(scope: str, ident: str) -> str:
-    # A sorted set of request times in the sliding window (tenants/api/throttles.py). v2: DRF's own
+    # A sorted set of request times in the sliding window (calls/api/throttles.py). v2: DRF's own
     # throttle kept a pickled list under its own key names, so the two never read each other's data.
     return f"request-rate:v2:{scope}:{ident}"

@@ -11,8 +11,8 @@ from celery import Celery
 from livekit.agents import llm
 from livekit.agents.metrics.usage import AgentSessionUsage, LLMModelUsage, STTModelUsage, TTSModelUsage
 
+from agent_worker.recording import call_record_build, call_record_submit
 from calls.models import CallRecord
-from calls.recording import call_record_build, call_record_submit
 from config.celery import app
 
 
@@ -87,7 +87,7 @@ def test_broker_down_falls_back_to_storing_directly(world_a, monkeypatch):
     dead = Celery("dead", broker="redis://127.0.0.1:1/0", set_as_current=False)
     dead.conf.broker_connection_timeout = 0.5
     monkeypatch.setattr(
-        "calls.recording._enqueue",
+        "agent_worker.recording._enqueue",
         lambda data: dead.send_task("calls.tasks.call_record_save", args=[data], retry=False),
     )
     try:
@@ -104,8 +104,8 @@ def test_when_everything_is_down_the_record_is_logged_not_raised(world_a, caplog
     def broken(data):
         raise ConnectionError("down")
 
-    monkeypatch.setattr("calls.recording._enqueue", broken)
-    monkeypatch.setattr("calls.recording._store_directly", broken)
+    monkeypatch.setattr("agent_worker.recording._enqueue", broken)
+    monkeypatch.setattr("agent_worker.recording._store_directly", broken)
     assert asyncio.run(call_record_submit(payload, timeout=1)) is False
     logged = [r.getMessage() for r in caplog.records if "full record follows" in r.getMessage()]
     assert logged and json.loads(logged[0].split("follows: ", 1)[1])["job_id"] == "AJ_lost"

@@ -1,4 +1,7 @@
-"""Per-tenant cap on concurrent voice sessions, kept in Redis.
+"""Call admission, the same for every channel (web widget, server API, phone): may this call start now?
+
+A call is admitted when the restaurant takes calls and its tenant has a free line. Lines are the per-tenant
+cap on concurrent voice sessions, kept in Redis.
 
 Each session holds a slot from the moment the platform hands out connection details. A slot starts short
 (a session that never starts frees itself), is lengthened when the agent starts the job, and is released
@@ -16,8 +19,11 @@ from typing import Any
 from django.core.cache import cache
 
 from config.metrics import REDIS_ERRORS
-from tenants.cache import CACHE_ERRORS, redis_client
-from tenants.cache_keys import tenant_session_slots_key
+from core.cache_keys import tenant_session_slots_key
+from core.errors import Busy, Forbidden
+from core.redis import CACHE_ERRORS, redis_client
+from tenants.models import Tenant
+from tenants.snapshot import RestaurantSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -102,3 +108,26 @@ def session_slots_in_use(*, tenant_id: int) -> int:
         return 0
     client.zremrangebyscore(_key(tenant_id), "-inf", time.time())
     return int(client.zcard(_key(tenant_id)))
+
+
+class NotTakingCalls(Forbidden):
+    code = "not_taking_calls"
+
+
+class TooManySessions(Busy):
+    code = "too_many_sessions"
+
+
+def call_admit(*, snapshot: RestaurantSnapshot, room_name: str) -> None:
+    """Admit a call to `room_name` for this restaurant, taking one of its tenant's lines, or raise.
+
+    Raises NotTakingCalls (suspended tenant, inactive restaurant) or TooManySessions (every line busy). The
+    line is held until `session_slot_release`, or frees itself if the session never starts.
+    """
+    if not snapshot.can_take_calls:
+        raise NotTakingCalls("This restaurant is not taking voice calls right now. Please call them instead.")
+    limit = (
+        Tenant.objects.filter(pk=snapshot.tenant_id).values_list("max_concurrent_sessions", flat=True).first()
+    )
+    if not session_slot_acquire(tenant_id=snapshot.tenant_id, room_name=room_name, limit=limit or 0):
+        raise TooManySessions("All lines are busy right now. Please try again in a minute.")
