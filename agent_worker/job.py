@@ -18,8 +18,11 @@ from typing import Any
 from django.conf import settings
 from livekit.agents import Agent, AgentSession, JobContext
 
-from agent_worker.agent import CallState, RestaurantAgent
+from agent_worker.agent import RestaurantAgent
 from agent_worker.instructions import apology
+from agent_worker.recording import call_record_build, call_record_submit
+from agent_worker.state import CallState
+from calls.admission import session_slot_mark_started
 from calls.contract import InvalidJobMetadata, JobMetadata, parse_job_metadata
 from config.logging import handlers_share_context, log_context_bind
 from config.metrics import AGENT_JOBS
@@ -100,7 +103,7 @@ async def run_job(ctx: JobContext, *, make_session: SessionFactory) -> tuple[Age
         room_name=ctx.job.room.name,
     )
     session = make_session(plan, state)
-    await session.start(agent=RestaurantAgent(plan.snapshot, plan.language), **room)
+    await session.start(agent=RestaurantAgent(state), **room)
     session.say(plan.snapshot.greeting_text)
     logger.info(
         "greeting issued job=%s restaurant=%s after %.1f ms",
@@ -115,8 +118,6 @@ async def record_call(
     session: AgentSession[Any], plan: JobPlan, state: CallState, *, end_reason: str
 ) -> None:
     """Hand the finished call to Celery (bounded, never raises) and give the tenant's slot back."""
-    from agent_worker.recording import call_record_build, call_record_submit
-
     if plan.snapshot is None:
         return
     payload = call_record_build(
@@ -137,8 +138,6 @@ async def record_call(
 
 async def mark_slot_started(state: CallState) -> None:
     """Hold the tenant's session slot for the length of the call (after the greeting, off the hot path)."""
-    from calls.admission import session_slot_mark_started
-
     try:
         await asyncio.wait_for(
             asyncio.to_thread(

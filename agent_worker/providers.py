@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from livekit.agents import AgentSession
 
-from agent_worker.agent import CallState
 from agent_worker.job import JobPlan
+from agent_worker.state import CallState
 
 REQUIRED_KEYS = ("DEEPGRAM_API_KEY", "OPENAI_API_KEY", "CARTESIA_API_KEY")
 

@@ -12,6 +12,8 @@ import json
 import logging
 from typing import Any
 
+from django.db import connection
+
 from calls.schema import (
     MAX_TOOL_CALLS,
     MAX_TRANSCRIPT_LINES,
@@ -21,6 +23,8 @@ from calls.schema import (
     TranscriptLine,
     clip,
 )
+from calls.services import call_record_store
+from calls.tasks import call_record_save
 
 logger = logging.getLogger(__name__)
 
@@ -111,18 +115,12 @@ def call_record_build(
 
 
 def _enqueue(data: dict[str, Any]) -> None:
-    from calls.tasks import call_record_save
-
     call_record_save.apply_async(
         args=(data,), retry=True, retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5}
     )
 
 
 def _store_directly(data: dict[str, Any]) -> None:
-    from django.db import connection
-
-    from calls.services import call_record_store
-
     try:
         call_record_store(payload=CallRecordPayload.model_validate(data))
     finally:

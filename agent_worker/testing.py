@@ -10,6 +10,9 @@ from typing import Any
 from livekit.agents import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr, llm
 from livekit.agents.llm import ChatChunk, ChatContext, ChoiceDelta, CompletionUsage, FunctionToolCall
 
+from agent_worker.state import CallState
+from tenants.snapshot import RestaurantSnapshot
+
 
 @dataclass
 class ToolCall:
@@ -75,3 +78,10 @@ class _Stream(llm.LLMStream):
 def last_tool_output(ctx: ChatContext) -> str:
     outputs = [i for i in ctx.items if i.type == "function_call_output"]
     return outputs[-1].output if outputs else ""
+
+
+def call_state_for(snapshot: RestaurantSnapshot, language: str = "en") -> CallState:
+    """The userdata a test session carries, as a real job would build it (no metadata: a console-like call)."""
+    return CallState(
+        snapshot=snapshot, metadata=None, language=language, job_id="test-job", room_name="test-room"
+    )

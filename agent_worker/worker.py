@@ -56,9 +56,9 @@ server = _server()
 
 @server.rtc_session(agent_name=AGENT_NAME)
 async def entrypoint(ctx: JobContext) -> None:
-    from agent_worker.agent import CallState
     from agent_worker.job import mark_slot_started, record_call, run_job
     from agent_worker.providers import production_session
+    from agent_worker.state import CallState
 
     def make_session(plan: Any, state: CallState | None) -> Any:
         return production_session(plan, state, vad=ctx.proc.userdata.get("vad"))

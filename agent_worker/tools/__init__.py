@@ -1,0 +1,17 @@
+"""The agent's tools, one module per domain. Each tool is a module-level `@function_tool` whose docstring is
+what the model reads; it takes the call's `RunContext[CallState]` and answers from `context.userdata`.
+
+`tools_for` decides per call which tools the agent gets, so a domain adds its module here and nothing else
+changes (a restaurant without bookings, or a web call without a phone line, simply gets fewer tools).
+"""
+
+from __future__ import annotations
+
+from livekit.agents.llm import Tool, Toolset
+
+from agent_worker.state import CallState
+from agent_worker.tools import contact, hours, menu
+
+
+def tools_for(state: CallState) -> list[Tool | Toolset]:
+    return [*hours.TOOLS, *menu.TOOLS, *contact.TOOLS]
