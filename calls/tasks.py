@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(
+    name="calls.tasks.call_record_save",  # pinned: workers of the previous release consume this name
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=2,
     retry_backoff_max=300,

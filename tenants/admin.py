@@ -23,6 +23,7 @@ from django.utils.text import slugify
 
 from tenants import services
 from tenants.api_keys import api_key_create
+from tenants.menu_import import menu_import_create
 from tenants.menu_io import FORMATS, MAX_FILE_BYTES, menu_format_guess
 from tenants.models import (
     AllowedOrigin,
@@ -41,7 +42,6 @@ from tenants.models import (
 from tenants.onboarding import embed_snippet as onboarding_embed_snippet
 from tenants.onboarding import tenant_onboard, tenant_reactivate, tenant_suspend
 from tenants.selectors import menu_export, user_owner_tenant_ids, user_tenant_ids
-from tenants.services import menu_import_create
 from tenants.vocabulary import ALLERGENS, DIETARY_TAGS
 
 

@@ -7,7 +7,26 @@ tags and sold-out items, so a new user can try the admin and the agent against r
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from tenants.models import (
+    AllowedOrigin,
+    Membership,
+    MenuCategory,
+    MenuItem,
+    OpeningHours,
+    Restaurant,
+    SpecialDate,
+    Tenant,
+)
+from tenants.selectors import DEMO_TENANT_SLUG
 
 ALL_WEEK = range(7)
 TUE_SUN = range(1, 7)
@@ -440,3 +459,77 @@ def restaurants(today: dt.date) -> list[dict[str, Any]]:
             ],
         },
     ]
+
+
+@dataclass(frozen=True)
+class DemoSeedResult:
+    tenant: Tenant
+    owner_username: str
+    created_restaurants: int
+
+
+DEMO_OWNER_USERNAME = "demo-owner"
+DEMO_ORIGINS = ["http://127.0.0.1:8000", "http://localhost:8000"]
+
+
+@transaction.atomic
+def demo_tenant_seed(*, owner_password: str | None, today: dt.date | None = None) -> DemoSeedResult:
+    """Create the demo tenant, its owner and six restaurants. Running it again changes nothing.
+
+    `owner_password` is set only when the owner account is created, or when given explicitly again.
+    """
+    today = today or timezone.localdate()
+    tenant, _ = Tenant.objects.get_or_create(slug=DEMO_TENANT_SLUG, defaults={"name": "Hostline Demo Group"})
+    User = get_user_model()
+    owner, created_owner = User.objects.get_or_create(
+        username=DEMO_OWNER_USERNAME, defaults={"email": "owner@demo.hostline.local", "is_staff": True}
+    )
+    if created_owner or owner_password:
+        owner.set_password(owner_password or secrets.token_urlsafe(12))
+        owner.save()
+    Membership.objects.get_or_create(tenant=tenant, user=owner, defaults={"role": Membership.Role.OWNER})
+    for origin in DEMO_ORIGINS:
+        AllowedOrigin.objects.get_or_create(tenant=tenant, origin=origin)
+
+    created_restaurants = 0
+    for spec in restaurants(today):
+        fields = {k: v for k, v in spec.items() if k not in {"name", "hours", "special", "menu"}}
+        restaurant, created = Restaurant.objects.get_or_create(
+            tenant=tenant, name=spec["name"], defaults=fields
+        )
+        if not created:
+            continue
+        created_restaurants += 1
+        OpeningHours.objects.bulk_create(
+            OpeningHours(tenant=tenant, restaurant=restaurant, weekday=day, opens_at=opens, closes_at=closes)
+            for day, opens, closes in spec["hours"]
+        )
+        SpecialDate.objects.bulk_create(
+            SpecialDate(
+                tenant=tenant, restaurant=restaurant, date=date, opens_at=opens, closes_at=closes, note=note
+            )
+            for date, opens, closes, note in spec["special"]
+        )
+        for position, (category_name, items) in enumerate(spec["menu"]):
+            category = MenuCategory.objects.create(
+                restaurant=restaurant, name=category_name, position=position
+            )
+            MenuItem.objects.bulk_create(
+                MenuItem(
+                    tenant=tenant,
+                    restaurant=restaurant,
+                    category=category,
+                    name=name,
+                    description=description,
+                    price=Decimal(price),
+                    currency=restaurant.currency,
+                    dietary_tags=tags,
+                    allergens=allergens,
+                    is_available=available,
+                    position=item_position,
+                )
+                for item_position, (name, description, price, tags, allergens, available) in enumerate(items)
+            )
+    return DemoSeedResult(
+        tenant=tenant, owner_username=owner.get_username(), created_restaurants=created_restaurants
+    )

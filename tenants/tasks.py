@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from tenants import menu_import
 from tenants.cache import restaurant_snapshots_warm
 from tenants.selectors import restaurant_public_ids_taking_calls
 
 
-@shared_task(acks_late=True, soft_time_limit=120, time_limit=150)
+@shared_task(name="tenants.tasks.snapshot_cache_warm", acks_late=True, soft_time_limit=120, time_limit=150)
 def snapshot_cache_warm() -> int:
     """Rebuild the cached snapshot of every restaurant that takes calls, so first calls hit the cache."""
     return restaurant_snapshots_warm(public_ids=restaurant_public_ids_taking_calls())
 
 
-@shared_task(acks_late=True, soft_time_limit=300, time_limit=330)
+@shared_task(name=menu_import.MENU_IMPORT_TASK, acks_late=True, soft_time_limit=300, time_limit=330)
 def menu_import_apply(menu_import_id: int) -> str:
     """Apply a large, already-checked menu file. Safe to run twice: only a pending import runs."""
-    from tenants.services import menu_import_run
-
-    return menu_import_run(menu_import_id=menu_import_id).status
+    return menu_import.menu_import_apply(menu_import_id=menu_import_id).status

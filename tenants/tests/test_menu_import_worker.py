@@ -6,10 +6,10 @@ import time
 
 import pytest
 
-from tenants import services
+from tenants import menu_import
 from tenants.cache import restaurant_snapshot_get
+from tenants.menu_import import menu_import_create
 from tenants.models import MenuImport, MenuItem
-from tenants.services import menu_import_create
 from tenants.tasks import menu_import_apply
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -20,7 +20,7 @@ HEADER = "category,name,price,allergens\n"
 def test_a_queued_import_is_applied_once_by_the_worker_and_the_next_call_hears_it(
     world_a, celery_queue, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "SYNC_IMPORT_MAX_ITEMS", 10)
+    monkeypatch.setattr(menu_import, "SYNC_IMPORT_MAX_ITEMS", 10)
     restaurant = world_a.restaurant
     assert restaurant_snapshot_get(public_id=restaurant.public_id).categories[0].name == "Alpha Mains"
     rows = "".join(f"Specials,Dish {n},{n}.50,milk\n" for n in range(40))

@@ -13,12 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from tenants import cache as snapshot_cache
-from tenants import services
+from tenants import menu_import
 from tenants.cache import restaurant_snapshot_get
+from tenants.menu_import import menu_import_apply, menu_import_create
 from tenants.menu_io import menu_parse
 from tenants.models import MenuCategory, MenuImport, MenuItem
 from tenants.selectors import menu_as_rows, menu_export
-from tenants.services import menu_import_create, menu_import_run
 from tenants.tests.factories import MenuCategoryFactory, MenuItemFactory, RestaurantFactory
 
 pytestmark = pytest.mark.django_db
@@ -269,7 +269,7 @@ def test_a_good_import_drops_the_cached_snapshot_exactly_once(
 def test_a_large_file_is_imported_by_celery_after_commit_and_only_once(
     restaurant, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "SYNC_IMPORT_MAX_ITEMS", 20)
+    monkeypatch.setattr(menu_import, "SYNC_IMPORT_MAX_ITEMS", 20)
     rows = "".join(f"Starters,,Dish {n},,5.00,,,,\n" for n in range(30))
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -282,7 +282,7 @@ def test_a_large_file_is_imported_by_celery_after_commit_and_only_once(
     record.refresh_from_db()
     assert record.status == MenuImport.Status.SUCCEEDED
     assert MenuItem.objects.filter(restaurant=restaurant).count() == 30
-    again = menu_import_run(menu_import_id=record.pk)
+    again = menu_import_apply(menu_import_id=record.pk)
     assert again.status == MenuImport.Status.SUCCEEDED and again.finished_at == record.finished_at
     assert MenuItem.objects.filter(restaurant=restaurant).count() == 30
 

@@ -406,7 +406,7 @@ def test_the_widget_fits_a_phone_screen(browser, live_server, host_site, restaur
 
 
 def test_the_demo_page_lets_a_visitor_call_each_demo_restaurant(page, live_server, fake_livekit):
-    from tenants.services import demo_tenant_seed
+    from tenants.demo import demo_tenant_seed
 
     demo_tenant_seed(owner_password=None)
     page.goto(live_server.url + "/")

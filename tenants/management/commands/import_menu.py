@@ -5,9 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tenants.menu_import import menu_import_create
 from tenants.menu_io import FORMATS, MAX_FILE_BYTES, menu_format_guess
 from tenants.models import MenuImport, Restaurant
-from tenants.services import menu_import_create
 
 
 class Command(BaseCommand):

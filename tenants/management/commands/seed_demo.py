@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 
-from tenants.services import demo_tenant_seed
+from tenants.demo import demo_tenant_seed
 
 # Only ever used with DEBUG on (a local demo); anywhere else the password must be given explicitly.
 LOCAL_DEMO_PASSWORD = "hostline-demo"  # noqa: S105
