@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from calls.models import CallRecord
 from calls.selectors import usage_by_tenant_month
-from tenants.admin import TenantScopedMixin, is_operator
+from tenants.scoping import TenantScopedMixin, is_operator
 
 
 @admin.register(CallRecord)

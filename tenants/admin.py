@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, ForeignKey, Model, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -41,107 +41,15 @@ from tenants.models import (
 )
 from tenants.onboarding import embed_snippet as onboarding_embed_snippet
 from tenants.onboarding import tenant_onboard, tenant_reactivate, tenant_suspend
-from tenants.selectors import menu_export, user_owner_tenant_ids, user_tenant_ids
+from tenants.scoping import (
+    OperatorOnlyMixin,
+    ParentTenantInlineMixin,
+    TenantScopedMixin,
+    is_operator,
+    owner_tenant_ids,
+)
+from tenants.selectors import menu_export
 from tenants.vocabulary import ALLERGENS, DIETARY_TAGS
-
-
-def is_operator(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_active and user.is_staff and user.is_superuser)
-
-
-def member_tenant_ids(request: HttpRequest) -> list[int]:
-    # Memoised on the request: a change form asks for every field and inline.
-    cached = getattr(request, "_hostline_tenant_ids", None)
-    if cached is None:
-        user = request.user
-        cached = user_tenant_ids(user=user) if user.is_active and user.is_staff else []
-        request._hostline_tenant_ids = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def owner_tenant_ids(request: HttpRequest) -> list[int]:
-    cached = getattr(request, "_hostline_owner_tenant_ids", None)
-    if cached is None:
-        user = request.user
-        cached = user_owner_tenant_ids(user=user) if user.is_active and user.is_staff else []
-        request._hostline_owner_tenant_ids = cached  # type: ignore[attr-defined]
-    return cached
-
-
-# Foreign keys an owner may pick from, and how each is scoped to their tenants.
-_SCOPED_CHOICES: dict[type[Model], str] = {
-    Tenant: "pk__in",
-    Restaurant: "tenant_id__in",
-    MenuCategory: "tenant_id__in",
-}
-
-
-class TenantScopedMixin:
-    """Row-level tenancy for ModelAdmin and inlines. Every query and permission is limited to the user's tenants."""
-
-    # Only owners (not staff members) may add or delete rows of this model.
-    owner_only_add_delete = False
-
-    def _allowed_tenants(self, request: HttpRequest, *, for_write: bool = False) -> list[int]:
-        if for_write and self.owner_only_add_delete:
-            return owner_tenant_ids(request)
-        return member_tenant_ids(request)
-
-    def _obj_tenant_id(self, obj: Model) -> int | None:
-        return getattr(obj, "tenant_id", None)
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        qs = super().get_queryset(request)  # type: ignore[misc]
-        if is_operator(request):
-            return qs
-        return qs.filter(tenant_id__in=member_tenant_ids(request))
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_operator(request) or bool(member_tenant_ids(request))
-
-    def _may(self, request: HttpRequest, obj: Model | None, *, for_write: bool = False) -> bool:
-        if is_operator(request):
-            return True
-        allowed = self._allowed_tenants(request, for_write=for_write)
-        if obj is None:
-            return bool(allowed)
-        return self._obj_tenant_id(obj) in allowed
-
-    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self._may(request, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self._may(request, obj)
-
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self._may(request, None, for_write=True)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self._may(request, obj, for_write=True)
-
-    def formfield_for_foreignkey(self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any) -> Any:
-        related = db_field.related_model
-        lookup = _SCOPED_CHOICES.get(related) if isinstance(related, type) else None
-        if lookup and isinstance(related, type) and not is_operator(request):
-            tenants = self._allowed_tenants(request, for_write=related is Tenant)
-            kwargs["queryset"] = related._default_manager.filter(**{lookup: tenants})
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
-
-    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> Any:
-        # Django redirects to the index for a missing object; a plain 404 says no more about other tenants.
-        raise Http404("No such object.")
-
-
-class ParentTenantInlineMixin(TenantScopedMixin):
-    """For inlines, permissions follow the parent object being edited."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self._may(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self._may(request, obj)
-
 
 # --- forms -------------------------------------------------------------------------------------------------
 
@@ -423,23 +331,6 @@ class MenuItemAdmin(TenantScopedMixin, admin.ModelAdmin):
 
 
 # --- operators only ----------------------------------------------------------------------------------------
-
-
-class OperatorOnlyMixin:
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_operator(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_operator(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_operator(request)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_operator(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_operator(request)
 
 
 class MembershipInline(OperatorOnlyMixin, admin.TabularInline):

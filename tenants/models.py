@@ -11,7 +11,7 @@ import secrets
 import zoneinfo
 from decimal import Decimal
 from functools import lru_cache
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -164,6 +164,15 @@ class TenantOwnedQuerySet(models.QuerySet):
     def for_tenants(self, tenant_ids: list[int] | models.QuerySet) -> TenantOwnedQuerySet:
         return self.filter(tenant_id__in=tenant_ids)
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        # bulk_create skips save(): copy each row's tenant from its parent here too, never from the caller.
+        objs = list(objs)
+        for obj in objs:
+            inherit = getattr(obj, "tenant_inherit", None)
+            if inherit is not None:
+                inherit()
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class Restaurant(TimeStampedModel):
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="restaurants")
@@ -229,8 +238,12 @@ class RestaurantChild(TimeStampedModel):
     class Meta:
         abstract = True
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def tenant_inherit(self) -> None:
+        """Take the tenant from the restaurant (used by save() and bulk_create)."""
         self.tenant_id = self.restaurant.tenant_id
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.tenant_inherit()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
@@ -389,12 +402,13 @@ class MenuItem(RestaurantChild):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def tenant_inherit(self) -> None:
         # The category decides the restaurant (and so the tenant); neither is ever taken from input.
-        self.restaurant_id = self.category.restaurant_id
+        if self.restaurant_id != self.category.restaurant_id:
+            self.restaurant_id = self.category.restaurant_id
+        super().tenant_inherit()
         if not self.currency:
             self.currency = self.restaurant.currency
-        super().save(*args, **kwargs)
 
 
 class MenuImport(TimeStampedModel):
@@ -435,6 +449,9 @@ class MenuImport(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.filename or self.file_format} → {self.restaurant} ({self.get_status_display()})"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def tenant_inherit(self) -> None:
         self.tenant_id = self.restaurant.tenant_id
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.tenant_inherit()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
