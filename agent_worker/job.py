@@ -123,7 +123,7 @@ async def record_call(
     payload = call_record_build(
         job_id=state.job_id,
         room_name=state.room_name,
-        restaurant_id=plan.snapshot.public_id,
+        restaurant_public_id=plan.snapshot.public_id,
         tenant_id=plan.snapshot.tenant_id,
         started_at=state.started_at,
         ended_at=dt.datetime.now(dt.UTC),

@@ -87,7 +87,7 @@ def call_record_build(
     *,
     job_id: str,
     room_name: str,
-    restaurant_id: str,
+    restaurant_public_id: str,
     tenant_id: int,
     started_at: dt.datetime,
     ended_at: dt.datetime,
@@ -101,7 +101,7 @@ def call_record_build(
     return CallRecordPayload(
         job_id=job_id,
         room_name=room_name,
-        restaurant_id=restaurant_id,
+        restaurant_id=restaurant_public_id,
         tenant_id=tenant_id,
         started_at=started_at,
         ended_at=max(ended_at, started_at),

@@ -22,6 +22,13 @@ MAX_CONTEXT_BYTES = 1024
 
 ContextValue = str | int | float | bool | None
 
+# On the wire (job metadata, the connection-details body, call records) `restaurant_id` is always the
+# restaurant's public id (`r_…`), never the database key. Python code calls it `public_id`; an integer
+# `restaurant_id` only ever means the ORM's foreign key.
+PUBLIC_ID_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"
+# A BCP 47 language as the agent takes it: "fr", "pt-BR".
+LANGUAGE_PATTERN = r"^[a-z]{2}(-[A-Za-z0-9]{2,8})?$"
+
 
 class InvalidJobMetadata(ValueError):
     """The job metadata cannot be used. `reason` is a short machine-readable code for logs and metrics."""
@@ -36,9 +43,9 @@ class JobMetadata(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: Literal[1] = 1  # == METADATA_SCHEMA_VERSION
-    restaurant_id: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    restaurant_id: str = Field(min_length=1, max_length=32, pattern=PUBLIC_ID_PATTERN)
     tenant_id: int = Field(ge=1)
-    language: str | None = Field(default=None, max_length=16, pattern=r"^[a-z]{2}(-[A-Za-z0-9]{2,8})?$")
+    language: str | None = Field(default=None, max_length=16, pattern=LANGUAGE_PATTERN)
     context: dict[str, ContextValue] | None = None
     # The web request that dispatched this job, so one id follows a call through both services' logs.
     request_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")

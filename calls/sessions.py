@@ -43,7 +43,7 @@ class SessionDetails:
 
 def session_create(
     *,
-    restaurant_id: str,
+    public_id: str,
     origin: str | None,
     api_key: str | None,
     language: str | None = None,
@@ -53,7 +53,7 @@ def session_create(
 ) -> SessionDetails:
     """Check the caller, admit the call, dispatch the agent to a new room and mint the diner's token.
 
-    `restaurant_id` is the restaurant's public id (`r_…`). `own_origin` is the origin the platform itself
+    `public_id` is the restaurant's public id (`r_…`, `restaurant_id` on the wire). `own_origin` is the origin the platform itself
     was reached at (its Host is checked by ALLOWED_HOSTS), so a page the platform serves is recognised
     however the operator named the host.
     """
@@ -73,15 +73,15 @@ def session_create(
             )
         caller_tenant_id = None
 
-    snapshot = restaurant_snapshot_get(public_id=restaurant_id)
+    snapshot = restaurant_snapshot_get(public_id=public_id)
     if snapshot is None:
-        raise NotAvailable(f"No restaurant “{restaurant_id}” is available here.")
+        raise NotAvailable(f"No restaurant “{public_id}” is available here.")
     if caller_tenant_id is not None and snapshot.tenant_id != caller_tenant_id:
-        raise NotAvailable(f"No restaurant “{restaurant_id}” is available here.")
+        raise NotAvailable(f"No restaurant “{public_id}” is available here.")
     if caller_tenant_id is None and not origin_allowed_for_tenant(
         origin=origin or "", tenant_id=snapshot.tenant_id, own_origin=own_origin
     ):
-        raise NotAvailable(f"No restaurant “{restaurant_id}” is available here.")
+        raise NotAvailable(f"No restaurant “{public_id}” is available here.")
     if not snapshot.can_take_calls:
         raise NotTakingCalls("This restaurant is not taking voice calls right now. Please call them instead.")
 
@@ -107,7 +107,7 @@ def session_create(
     except LiveKitUnavailable as exc:
         session_slot_release(tenant_id=snapshot.tenant_id, room_name=room)
         logger.error(
-            "dispatch failed request_id=%s room=%s restaurant=%s: %s", request_id, room, restaurant_id, exc
+            "dispatch failed request_id=%s room=%s restaurant=%s: %s", request_id, room, public_id, exc
         )
         raise ServiceUnavailable(
             "The voice service is unavailable right now. Please try again shortly."

@@ -26,6 +26,7 @@ from tenants.api_keys import api_key_create
 from tenants.menu_import import menu_import_create
 from tenants.menu_io import FORMATS, MAX_FILE_BYTES, menu_format_guess
 from tenants.models import (
+    MENU_ITEM_CONTENT_FIELDS,
     AllowedOrigin,
     ApiKey,
     Membership,
@@ -67,17 +68,7 @@ class MenuItemForm(forms.ModelForm):
 
     class Meta:
         model = MenuItem
-        fields = [
-            "category",
-            "name",
-            "description",
-            "price",
-            "currency",
-            "dietary_tags",
-            "allergens",
-            "is_available",
-            "position",
-        ]
+        fields = ["category", *MENU_ITEM_CONTENT_FIELDS, "position"]
 
 
 class IntervalFormSet(BaseInlineFormSet):

@@ -238,13 +238,13 @@ class RestaurantChild(TimeStampedModel):
     class Meta:
         abstract = True
 
-    def tenant_inherit(self) -> None:
-        """Take the tenant from the restaurant (used by save() and bulk_create)."""
-        self.tenant_id = self.restaurant.tenant_id
-
     def save(self, *args: object, **kwargs: object) -> None:
         self.tenant_inherit()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def tenant_inherit(self) -> None:
+        """Take the tenant from the restaurant (used by save() and bulk_create)."""
+        self.tenant_id = self.restaurant.tenant_id
 
 
 class Weekday(models.IntegerChoices):
@@ -449,9 +449,9 @@ class MenuImport(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.filename or self.file_format} → {self.restaurant} ({self.get_status_display()})"
 
-    def tenant_inherit(self) -> None:
-        self.tenant_id = self.restaurant.tenant_id
-
     def save(self, *args: object, **kwargs: object) -> None:
         self.tenant_inherit()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def tenant_inherit(self) -> None:
+        self.tenant_id = self.restaurant.tenant_id

@@ -21,6 +21,7 @@ from tenants.models import (
     Tenant,
 )
 from tenants.snapshot import (
+    RESTAURANT_FIELDS,
     MenuCategorySnapshot,
     MenuItemSnapshot,
     RestaurantSnapshot,
@@ -61,24 +62,7 @@ def restaurant_snapshot_from_db(*, public_id: str) -> RestaurantSnapshot | None:
     """
     row = (
         Restaurant.objects.filter(public_id=public_id)
-        .values(
-            "pk",
-            "public_id",
-            "tenant_id",
-            "tenant__status",
-            "is_active",
-            "name",
-            "cuisine",
-            "address",
-            "phone",
-            "website",
-            "timezone",
-            "language",
-            "currency",
-            "greeting",
-            "voice",
-            "extra_instructions",
-        )
+        .values("pk", "tenant__status", "is_active", *RESTAURANT_FIELDS)
         .first()
     )
     if row is None:
@@ -93,46 +77,13 @@ def restaurant_snapshot_from_db(*, public_id: str) -> RestaurantSnapshot | None:
     for item in (
         MenuItem.objects.filter(restaurant_id=pk)
         .order_by("position", "name")
-        .values(
-            "pk",
-            "category_id",
-            "name",
-            "description",
-            "price",
-            "currency",
-            "dietary_tags",
-            "allergens",
-            "is_available",
-        )
+        .values("pk", "category_id", *MENU_ITEM_CONTENT_FIELDS)
     ):
-        items_by_category.setdefault(item["category_id"], []).append(
-            MenuItemSnapshot(
-                id=item["pk"],
-                name=item["name"],
-                description=item["description"],
-                price=item["price"],
-                currency=item["currency"],
-                dietary_tags=tuple(item["dietary_tags"]),
-                allergens=tuple(item["allergens"]),
-                available=item["is_available"],
-            )
-        )
+        items_by_category.setdefault(item["category_id"], []).append(MenuItemSnapshot.from_row(item))
     snapshot = RestaurantSnapshot(
-        public_id=row["public_id"],
-        tenant_id=row["tenant_id"],
+        **{field: row[field] for field in RESTAURANT_FIELDS},
         tenant_active=row["tenant__status"] == Tenant.Status.ACTIVE,
         active=row["is_active"],
-        name=row["name"],
-        cuisine=row["cuisine"],
-        address=row["address"],
-        phone=row["phone"],
-        website=row["website"],
-        timezone=row["timezone"],
-        language=row["language"],
-        currency=row["currency"],
-        greeting=row["greeting"],
-        voice=row["voice"],
-        extra_instructions=row["extra_instructions"],
         weekly_hours=tuple(
             WeeklyInterval(weekday=h["weekday"], opens=h["opens_at"], closes=h["closes_at"])
             for h in hours.values("weekday", "opens_at", "closes_at")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -47,12 +47,44 @@ class MenuItemSnapshot(_Frozen):
     allergens: tuple[str, ...] = ()
     available: bool = True
 
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> MenuItemSnapshot:
+        """From a `MenuItem` values() row of its pk and MENU_ITEM_CONTENT_FIELDS."""
+        return cls(
+            id=row["pk"],
+            name=row["name"],
+            description=row["description"],
+            price=row["price"],
+            currency=row["currency"],
+            dietary_tags=tuple(row["dietary_tags"]),
+            allergens=tuple(row["allergens"]),
+            available=row["is_available"],
+        )
+
 
 class MenuCategorySnapshot(_Frozen):
     id: int
     name: str
     description: str = ""
     items: tuple[MenuItemSnapshot, ...] = ()
+
+
+# Restaurant fields the snapshot copies as they are, under the same name (the selector reads exactly these).
+RESTAURANT_FIELDS = (
+    "public_id",
+    "tenant_id",
+    "name",
+    "cuisine",
+    "address",
+    "phone",
+    "website",
+    "timezone",
+    "language",
+    "currency",
+    "greeting",
+    "voice",
+    "extra_instructions",
+)
 
 
 class RestaurantSnapshot(_Frozen):

@@ -48,7 +48,7 @@ def _build(restaurant, **overrides):
     fields = {
         "job_id": "AJ_test1",
         "room_name": "hl-room",
-        "restaurant_id": restaurant.public_id,
+        "restaurant_public_id": restaurant.public_id,
         "tenant_id": restaurant.tenant_id,
         "started_at": started,
         "ended_at": started + dt.timedelta(seconds=42),

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from calls import sessions
 from calls.api.throttles import ClientIpThrottle, RestaurantThrottle
-from calls.contract import MAX_CONTEXT_BYTES
+from calls.contract import LANGUAGE_PATTERN, MAX_CONTEXT_BYTES, PUBLIC_ID_PATTERN
 from config.metrics import API_ERRORS, DISPATCH_SECONDS, DISPATCHES
 from core.errors import ApplicationError
 
@@ -40,9 +40,9 @@ class ConnectionDetailsApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         restaurant_id = serializers.RegexField(
-            r"^[A-Za-z0-9_-]{1,32}$", help_text="The restaurant's public id."
+            PUBLIC_ID_PATTERN, help_text="The restaurant's public id (r_…)."
         )
-        language = serializers.RegexField(r"^[a-z]{2}(-[A-Za-z0-9]{2,8})?$", required=False)
+        language = serializers.RegexField(LANGUAGE_PATTERN, required=False)
         context = serializers.DictField(  # type: ignore[assignment]
             required=False,
             help_text=f"Server-to-server only: small per-session facts, at most {MAX_CONTEXT_BYTES} bytes of JSON.",
@@ -84,7 +84,7 @@ class ConnectionDetailsApi(APIView):
         started = time.perf_counter()
         try:
             details = sessions.session_create(
-                restaurant_id=data["restaurant_id"],
+                public_id=data["restaurant_id"],
                 origin=request.headers.get("Origin"),
                 api_key=api_key,
                 language=data.get("language"),
