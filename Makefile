@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint install services bench worker celery beat clean widget
+.PHONY: demo test test-fast lint install services bench worker celery beat clean widget
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -27,10 +27,15 @@ demo: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## The fast subset while you work: no browser, no Celery worker process, no real provider keys.
+test-fast: install
+	$(PY) -m pytest -m "not browser and not celery_worker and not real_llm" $(PYTEST_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 
 ## Test the widget's call logic and rebuild static/widget.js and static/widget-call.js (needs Node.js 20 and npm).
 widget:

@@ -32,15 +32,24 @@ from tenants.tests.factories import (
 )
 
 
-@pytest.fixture
-def fake_livekit(settings: Any) -> Iterator[FakeLiveKit]:
-    """LiveKit's server API on a local port; the platform is pointed at it for the test."""
-    with FakeLiveKit(settings.LIVEKIT_API_KEY, settings.LIVEKIT_API_SECRET) as fake:
-        settings.LIVEKIT_URL = fake.url
-        settings.LIVEKIT_API_TIMEOUT_SECONDS = 1.0
-        livekit_client_reset()
+@pytest.fixture(scope="session")
+def _fake_livekit_server() -> Iterator[FakeLiveKit]:
+    # One server for the session (a thread and a port); each test gets it clean through `fake_livekit`.
+    with FakeLiveKit(django_settings.LIVEKIT_API_KEY, django_settings.LIVEKIT_API_SECRET) as fake:
         yield fake
-        livekit_client_reset()
+
+
+@pytest.fixture
+def fake_livekit(settings: Any, _fake_livekit_server: FakeLiveKit) -> Iterator[FakeLiveKit]:
+    """LiveKit's server API on a local port; the platform is pointed at it for the test."""
+    fake = _fake_livekit_server
+    fake.reset()
+    settings.LIVEKIT_URL = fake.url
+    settings.LIVEKIT_API_TIMEOUT_SECONDS = 1.0
+    livekit_client_reset()
+    yield fake
+    fake.reset()
+    livekit_client_reset()
 
 
 @pytest.fixture(autouse=True)

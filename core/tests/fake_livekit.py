@@ -96,6 +96,12 @@ class FakeLiveKit:
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
+    def reset(self) -> None:
+        """Forget recorded calls and injected faults (one server serves a whole test session)."""
+        self.calls.clear()
+        self.fail_status = None
+        self.delay_seconds = 0.0
+
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
