@@ -180,3 +180,25 @@ class OperatorOnlyMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_operator(request)
+
+
+class TenantScopedAPIMixin:
+    """For DRF views: every queryset is limited to the caller's tenant, and nobody else gets anything.
+
+    The caller's tenant is the API key's (`request.auth` is the ApiKey) or, for a signed-in user, their
+    memberships. Operators get no wider view through the tenant API: it speaks for one tenant at a time.
+    """
+
+    request: Any
+
+    def caller_tenant_ids(self) -> list[int]:
+        tenant_id = getattr(getattr(self.request, "auth", None), "tenant_id", None)
+        if isinstance(tenant_id, int):
+            return [tenant_id]
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user_tenant_ids(user=user)
+        return []
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return scope_to_tenants(super().get_queryset(), self.caller_tenant_ids())  # type: ignore[misc]

@@ -118,3 +118,32 @@ def test_bulk_create_takes_the_tenant_from_the_parent_not_the_caller(world_a, wo
     item = MenuItem.objects.get(name="Bulk")
     assert (item.tenant_id, item.restaurant_id) == (world_a.tenant.pk, restaurant.pk)
     assert not Restaurant.objects.filter(tenant=world_b.tenant, menu_items__name="Bulk").exists()
+
+
+def test_api_views_see_only_the_callers_tenant(world_a, world_b):
+    from types import SimpleNamespace
+
+    from rest_framework import generics, serializers
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from tenants.scoping import TenantScopedAPIMixin
+
+    class RestaurantNames(TenantScopedAPIMixin, generics.ListAPIView):
+        queryset = Restaurant.objects.all()
+        authentication_classes: list = []
+        permission_classes: list = []
+
+        class serializer_class(serializers.ModelSerializer):
+            class Meta:
+                model = Restaurant
+                fields = ["name"]
+
+    def names(**auth) -> list[str]:
+        request = APIRequestFactory().get("/")
+        if auth:
+            force_authenticate(request, **auth)
+        return [row["name"] for row in RestaurantNames.as_view()(request).data]
+
+    assert names(token=SimpleNamespace(tenant_id=world_a.tenant.pk)) == [world_a.restaurant.name]
+    assert names(user=world_b.member) == [world_b.restaurant.name]
+    assert names() == []  # anonymous: nothing, not everything
