@@ -308,7 +308,8 @@ class MenuItemAdmin(TenantScopedMixin, admin.ModelAdmin):
     autocomplete_fields = ["category"]
     exclude = ["restaurant"]
     actions = ["mark_sold_out", "mark_available"]
-    list_select_related = ["category", "restaurant"]
+    # The category prints with its restaurant: without category__restaurant a list runs a query per dish.
+    list_select_related = ["category__restaurant", "restaurant"]
 
     @admin.action(description="Mark selected items as sold out")
     def mark_sold_out(self, request: HttpRequest, queryset: QuerySet[MenuItem]) -> None:
