@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-fast lint install services bench worker celery beat clean widget
+.PHONY: demo test test-fast lint install services bench bench-load worker celery beat clean widget
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -43,6 +43,10 @@ widget:
 
 bench: install
 	$(PY) -m bench
+
+## Call starts under concurrent load (wrk), Hostline as the Dockerfile runs it beside the article's backend.
+bench-load: install
+	$(PY) -m bench.dispatch_load $(BENCH_ARGS)
 
 worker: install
 	$(PY) -m agent_worker dev

@@ -34,11 +34,19 @@ class FakeLiveKit:
     calls: list[RecordedCall] = field(default_factory=list)
     fail_status: int | None = None
     delay_seconds: float = 0.0
+    # 0 = any free port. The load benchmark runs the stand-in in its own process on a chosen port.
+    port: int = 0
+    # The load benchmark sends hundreds of thousands of dispatches; it only needs the count.
+    record: bool = True
+    dispatch_count: int = 0
 
     def __enter__(self) -> FakeLiveKit:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keep-alive, as LiveKit's own server does: clients reuse one connection per request in flight.
+            protocol_version = "HTTP/1.1"
+
             def log_message(self, *args: Any) -> None:
                 pass
 
@@ -63,7 +71,8 @@ class FakeLiveKit:
                     claims = jwt.decode(token, fake.api_secret, algorithms=["HS256"], issuer=fake.api_key)
                 except jwt.PyJWTError as exc:
                     return self._twirp_error(401, "unauthenticated", str(exc))
-                content_type = self.headers.get("Content-Type", "")
+                # Go's Twirp server reads the media type only (the Node SDK adds ";charset=UTF-8").
+                content_type = self.headers.get("Content-Type", "").split(";")[0].strip()
                 request = agent_dispatch.CreateAgentDispatchRequest()
                 if content_type == "application/json":
                     json_format.Parse(body, request)
@@ -72,9 +81,11 @@ class FakeLiveKit:
                 video = claims.get("video", {})
                 if not video.get("roomAdmin") or video.get("room") != request.room:
                     return self._twirp_error(403, "permission_denied", "roomAdmin for this room is required")
-                fake.calls.append(
-                    RecordedCall("CreateDispatch", content_type, json_format.MessageToDict(request), claims)
-                )
+                fake.dispatch_count += 1
+                if fake.record:
+                    fake.calls.append(
+                        RecordedCall("CreateDispatch", content_type, json_format.MessageToDict(request), claims)
+                    )
                 reply = agent_dispatch.AgentDispatch(
                     id=f"AD_{uuid.uuid4().hex[:12]}",
                     agent_name=request.agent_name,
@@ -91,7 +102,7 @@ class FakeLiveKit:
                 self.end_headers()
                 self.wfile.write(out)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
