@@ -282,7 +282,9 @@ def main() -> None:
         "'application/json');s.end('{\"ok\":true}')})}).listen(%d,'127.0.0.1')" % ceiling_port
     )
     print(f"wrk, 1 thread, {args.seconds} s per row after a 2 s warm-up; logs in {logs}")
-    print(f"{'server':<24} {'conns':>5} {'2xx/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>7} {'5xx':>5} {'sockerr':>7}")
+    print(
+        f"{'server':<24} {'conns':>5} {'2xx/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>7} {'5xx':>5} {'sockerr':>7}"
+    )
     with process(["node", "-e", ceiling_js], ceiling_port, base_env, work, logs / "ceiling.log"):
         for conns in args.connections:
             result = wrk(f"http://127.0.0.1:{ceiling_port}/", script, conns, args.seconds)
@@ -312,7 +314,10 @@ def main() -> None:
                     print(f"{label:<24} {conns:>5} {ours.row()}")
                     ratio = ours.rps / peer.rps if peer.rps else 0.0
                     p99 = ours.p99_ms / peer.p99_ms if peer.p99_ms else 0.0
-                    print(f"{'  ratio hostline/peer':<24} {conns:>5} {ratio:>8.2f}x {'':>8} {p99:>7.2f}x", flush=True)
+                    print(
+                        f"{'  ratio hostline/peer':<24} {conns:>5} {ratio:>8.2f}x {'':>8} {p99:>7.2f}x",
+                        flush=True,
+                    )
             print(f"  peak Postgres connections of the database during hostline x{workers}: {pg.peak}")
     shutil.rmtree(peer_dir, ignore_errors=True)
 

@@ -32,3 +32,14 @@ def require_real_secret_key(*, debug: bool, secret_key: str) -> None:
             "set SECRET_KEY to a long random value "
             "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
         )
+
+
+def database_pool_options(*, max_size: int, timeout: float) -> dict[str, object]:
+    """psycopg_pool.ConnectionPool arguments for Django's "pool" database option.
+
+    At most `max_size` server connections per process; a request that finds them all busy waits up to
+    `timeout` seconds and then fails with a DatabaseError (answered as a 503), never opens one more.
+    No connection is opened before one is needed (idle agent job processes hold none) and an idle one is
+    closed after five minutes.
+    """
+    return {"min_size": 0, "max_size": max_size, "timeout": timeout, "max_idle": 300}

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import BASE_DIR, INSECURE_SECRET_KEY, env
+from config.env import BASE_DIR, INSECURE_SECRET_KEY, database_pool_options, env
 from config.logging import logging_config
 
 DEBUG: bool = env.bool("DEBUG", default=False)
@@ -69,12 +69,22 @@ TEMPLATES = [
 # Database: DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/hostline. local.py may fall back to SQLite.
 DATABASE_URL: str | None = env("DATABASE_URL", default=None)
 DATABASES = {"default": env.db_url_config(DATABASE_URL)} if DATABASE_URL else {}
+# Connections per process are bounded by a psycopg pool: under ASGI every synchronous request runs in a
+# thread of its own, and with persistent per-thread connections 16 concurrent requests exhausted
+# Postgres's 100 (issue 15). DB_POOL_MAX_SIZE=0 turns the pool off (e.g. behind PgBouncer in transaction
+# mode); then DB_CONN_MAX_AGE applies, one connection per thread.
+DB_POOL_MAX_SIZE: int = env.int("DB_POOL_MAX_SIZE", default=4)
+DB_POOL_TIMEOUT: float = env.float("DB_POOL_TIMEOUT", default=5.0)
 for _db in DATABASES.values():
-    _db.setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
-    _db.setdefault("CONN_HEALTH_CHECKS", True)
     if _db["ENGINE"] == "django.db.backends.postgresql":
-        # Bound every statement and connection attempt so a sick database fails fast instead of hanging a call.
-        _db.setdefault("OPTIONS", {}).update({"connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=3)})
+        _db.setdefault("OPTIONS", {})
+        # Bound every connection attempt so a sick database fails fast instead of hanging a call.
+        _db["OPTIONS"]["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=3)
+        if DB_POOL_MAX_SIZE > 0:
+            _db["OPTIONS"]["pool"] = database_pool_options(max_size=DB_POOL_MAX_SIZE, timeout=DB_POOL_TIMEOUT)
+            _db["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django returns them after each request
+    _db.setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
+    _db.setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: cache (snapshots, throttles, session slots) and Celery broker.

@@ -84,7 +84,9 @@ class FakeLiveKit:
                 fake.dispatch_count += 1
                 if fake.record:
                     fake.calls.append(
-                        RecordedCall("CreateDispatch", content_type, json_format.MessageToDict(request), claims)
+                        RecordedCall(
+                            "CreateDispatch", content_type, json_format.MessageToDict(request), claims
+                        )
                     )
                 reply = agent_dispatch.AgentDispatch(
                     id=f"AD_{uuid.uuid4().hex[:12]}",
