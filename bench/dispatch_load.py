@@ -279,8 +279,8 @@ def main() -> None:
     fake_cmd = [python, "-m", "bench.dispatch_load_fake", str(fake_port), LIVEKIT_KEY, LIVEKIT_SECRET]
     ceiling_js = (
         "require('http').createServer((q,s)=>{q.resume();q.on('end',()=>{s.setHeader('Content-Type',"
-        "'application/json');s.end('{\"ok\":true}')})}).listen(%d,'127.0.0.1')" % ceiling_port
-    )
+        "'application/json');s.end('{\"ok\":true}')})}).listen(PORT,'127.0.0.1')"
+    ).replace("PORT", str(ceiling_port))
     print(f"wrk, 1 thread, {args.seconds} s per row after a 2 s warm-up; logs in {logs}")
     print(
         f"{'server':<24} {'conns':>5} {'2xx/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>7} {'5xx':>5} {'sockerr':>7}"

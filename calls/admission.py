@@ -13,7 +13,11 @@ last slot.
 from __future__ import annotations
 
 import logging
+import math
 import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
@@ -21,8 +25,7 @@ from django.core.cache import cache
 from config.metrics import REDIS_ERRORS
 from core.cache_keys import tenant_session_slots_key
 from core.errors import Busy, Forbidden
-from core.redis import CACHE_ERRORS, redis_client
-from tenants.models import Tenant
+from core.redis import CACHE_ERRORS, async_redis_client, redis_client
 from tenants.snapshot import RestaurantSnapshot
 
 logger = logging.getLogger(__name__)
@@ -118,6 +121,115 @@ class TooManySessions(Busy):
     code = "too_many_sessions"
 
 
+class Throttled(Busy):
+    code = "throttled"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `limit` requests in any `window` seconds for one key (a sliding window in Redis)."""
+
+    key: str  # from core.cache_keys.request_rate_key, without the deployment's prefix
+    limit: int
+    window: float
+
+
+# One round trip for a call start: every rate limit is checked (and, when all allow, counted), then one
+# of the tenant's lines is taken. KEYS: the rate limits' sorted sets, then the tenant's slot set.
+# ARGV: now, a unique member, the line cap ('' = rate limits only), the slot's expiry, the room, the slot
+# set's TTL, then (limit, window) per rate limit. Returns {0} admitted, {1, seconds} throttled, {2} full.
+_ADMIT = """
+local now = tonumber(ARGV[1])
+local n = #KEYS - 1
+local throttled, wait = false, 0
+for i = 1, n do
+  local limit, window = tonumber(ARGV[5 + 2 * i]), tonumber(ARGV[6 + 2 * i])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+  if redis.call('ZCARD', KEYS[i]) >= limit then
+    throttled = true
+    local oldest = tonumber(redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')[2])
+    wait = math.max(wait, window - (now - oldest))
+  end
+end
+if throttled then return {1, tostring(wait)} end
+for i = 1, n do
+  redis.call('ZADD', KEYS[i], now, ARGV[2])
+  redis.call('EXPIRE', KEYS[i], math.ceil(tonumber(ARGV[6 + 2 * i])))
+end
+if ARGV[3] == '' then return {0} end
+local slots = KEYS[n + 1]
+redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
+if redis.call('ZCARD', slots) >= tonumber(ARGV[3]) then return {2} end
+redis.call('ZADD', slots, ARGV[4], ARGV[5])
+redis.call('EXPIRE', slots, ARGV[6])
+return {0}
+"""
+
+
+def _admit_script() -> Any:
+    # Registered per client (EVALSHA, reloaded by redis-py after a Redis restart).
+    client = async_redis_client()
+    if client is None:
+        return None
+    script = client.__dict__.get("_hostline_admit")
+    if script is None:
+        script = client.__dict__["_hostline_admit"] = client.register_script(_ADMIT)
+    return script
+
+
+async def acall_admit(
+    *, snapshot: RestaurantSnapshot | None, room_name: str, rate_limits: Sequence[RateLimit]
+) -> None:
+    """Count the request against `rate_limits` and, with a snapshot, take one of its tenant's lines.
+
+    One Redis round trip, on the serving event loop. Raises Throttled (with the seconds until the
+    oldest request leaves the window), NotTakingCalls or TooManySessions. With Redis unreachable nothing
+    is enforced (logged and counted): calls matter more than limits.
+    """
+    if snapshot is not None and not snapshot.can_take_calls:
+        raise NotTakingCalls("This restaurant is not taking voice calls right now. Please call them instead.")
+    script = _admit_script()
+    if script is None:
+        if snapshot is not None:
+            _client()  # logs that the cap is not enforced without Redis
+        return
+    now = time.time()
+    keys = [cache.make_and_validate_key(r.key) for r in rate_limits]
+    args: list[Any] = [now, f"{now}-{uuid.uuid4().hex[:8]}"]
+    if snapshot is not None:
+        keys.append(_key(snapshot.tenant_id))
+        args += [
+            snapshot.max_concurrent_sessions,
+            now + UNSTARTED_SLOT_SECONDS,
+            room_name,
+            STARTED_SLOT_SECONDS,
+        ]
+    else:
+        keys.append(keys[0] if keys else "unused")
+        args += ["", 0, "", 0]
+    for r in rate_limits:
+        args += [r.limit, r.window]
+    try:
+        result = await script(keys=keys, args=args)
+    except CACHE_ERRORS as exc:
+        REDIS_ERRORS.labels("throttle").inc(len(rate_limits))
+        logger.warning("rate limits not enforced, Redis unavailable: %r", exc)
+        if snapshot is not None:
+            _redis_unavailable(exc)
+        return
+    if result[0] == 1:
+        raise Throttled(
+            "Too many requests. Please try again shortly.",
+            retry_after=max(1, math.ceil(float(result[1]))),
+        )
+    if result[0] == 2:
+        raise TooManySessions("All lines are busy right now. Please try again in a minute.")
+
+
 def call_admit(*, snapshot: RestaurantSnapshot, room_name: str) -> None:
     """Admit a call to `room_name` for this restaurant, taking one of its tenant's lines, or raise.
 
@@ -126,8 +238,6 @@ def call_admit(*, snapshot: RestaurantSnapshot, room_name: str) -> None:
     """
     if not snapshot.can_take_calls:
         raise NotTakingCalls("This restaurant is not taking voice calls right now. Please call them instead.")
-    limit = (
-        Tenant.objects.filter(pk=snapshot.tenant_id).values_list("max_concurrent_sessions", flat=True).first()
-    )
-    if not session_slot_acquire(tenant_id=snapshot.tenant_id, room_name=room_name, limit=limit or 0):
+    limit = snapshot.max_concurrent_sessions  # cached with the snapshot: no SQL
+    if not session_slot_acquire(tenant_id=snapshot.tenant_id, room_name=room_name, limit=limit):
         raise TooManySessions("All lines are busy right now. Please try again in a minute.")

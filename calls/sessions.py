@@ -5,20 +5,28 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
-from calls.admission import NotTakingCalls, call_admit, session_slot_release
+from calls.admission import NotTakingCalls, RateLimit, acall_admit, call_admit, session_slot_release
 from calls.contract import AGENT_NAME, JobMetadata
-from calls.origins import origin_allowed_for_tenant
+from calls.origins import origin_allowed_for_snapshot, origin_allowed_for_tenant
 from config.logging import log_context_bind
 from core import errors
-from core.livekit import LiveKitUnavailable, agent_dispatch_create, participant_token_create
+from core.livekit import (
+    LiveKitUnavailable,
+    aagent_dispatch_create,
+    agent_dispatch_create,
+    participant_token_create,
+)
 from tenants.api_keys import api_key_authenticate
-from tenants.cache import restaurant_snapshot_get
+from tenants.cache import arestaurant_snapshot_get_cached, restaurant_snapshot_get
+from tenants.snapshot import RestaurantSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +124,109 @@ def session_create(
     identity = f"diner-{uuid.uuid4().hex[:12]}"
     ttl = settings.PARTICIPANT_TOKEN_TTL
     logger.info("session created")  # the request id, room and restaurant come from the log context
+    return SessionDetails(
+        server_url=settings.LIVEKIT_PUBLIC_URL or settings.LIVEKIT_URL,
+        participant_token=participant_token_create(room=room, identity=identity, ttl=ttl),
+        room_name=room,
+        participant_identity=identity,
+        expires_at=timezone.now() + ttl,
+    )
+
+
+class Refused(Exception):
+    """A call start refused before it was admitted: it counted against no restaurant's budget."""
+
+    def __init__(self, error: errors.ApplicationError) -> None:
+        super().__init__(error.detail)
+        self.error = error
+
+
+def _checked_metadata(
+    snapshot: RestaurantSnapshot, language: str | None, context: dict[str, Any] | None, request_id: str
+) -> str:
+    try:
+        return JobMetadata(
+            restaurant_id=snapshot.public_id,
+            tenant_id=snapshot.tenant_id,
+            language=language,
+            context=context,
+            request_id=request_id or None,
+        ).to_json()
+    except ValueError as exc:
+        raise errors.ApplicationError(
+            f"The session details are not valid: {str(exc).splitlines()[-1][:200]}"
+        ) from exc
+
+
+async def asession_create(
+    *,
+    restaurant_id: str,
+    origin: str | None,
+    api_key: str | None,
+    language: str | None = None,
+    context: dict[str, Any] | None = None,
+    request_id: str = "",
+    own_origin: str | None = None,
+    rate_limits: Callable[[RestaurantSnapshot], Sequence[RateLimit]] = lambda _: (),
+) -> SessionDetails:
+    """`session_create` on the serving event loop, with the request's rate limits in the admission.
+
+    Every cheap check comes first (key or origin, the restaurant exists, takes calls, the details are
+    valid) and raises `Refused`, so a refused request never spends the restaurant's budget. For a cached
+    restaurant and a browser caller it reads no SQL: origins, status and line cap come with the
+    snapshot. Then one Redis round trip checks `rate_limits(snapshot)` and takes a line, the agent is
+    dispatched on the loop, and the token is minted.
+    """
+    try:
+        caller_tenant_id: int | None = None
+        if api_key is not None:
+            key = await sync_to_async(api_key_authenticate)(presented=api_key)
+            if key is None:
+                raise errors.Forbidden("The API key is not valid or has been revoked.")
+            caller_tenant_id = key.tenant_id
+        else:
+            if context is not None:
+                raise errors.ApplicationError(
+                    "“context” may only be sent by a server using an API key, not from a browser."
+                )
+            if not origin:
+                raise errors.Forbidden(
+                    "Send the request from a web page (with an Origin header) or with an API key."
+                )
+        snapshot = await arestaurant_snapshot_get_cached(public_id=restaurant_id)
+        if snapshot is None or (caller_tenant_id is not None and snapshot.tenant_id != caller_tenant_id):
+            raise NotAvailable(f"No restaurant “{restaurant_id}” is available here.")
+        if caller_tenant_id is None and not origin_allowed_for_snapshot(
+            origin=origin or "", snapshot=snapshot, own_origin=own_origin
+        ):
+            raise NotAvailable(f"No restaurant “{restaurant_id}” is available here.")
+        if not snapshot.can_take_calls:
+            raise NotTakingCalls(
+                "This restaurant is not taking voice calls right now. Please call them instead."
+            )
+        metadata = _checked_metadata(snapshot, language, context, request_id)
+    except errors.ApplicationError as exc:
+        raise Refused(exc) from exc
+
+    room = f"hl-{snapshot.public_id}-{uuid.uuid4().hex}"
+    log_context_bind(room=room, restaurant_id=snapshot.public_id)
+    await acall_admit(snapshot=snapshot, room_name=room, rate_limits=rate_limits(snapshot))
+    try:
+        await aagent_dispatch_create(room=room, agent_name=AGENT_NAME, metadata=metadata)
+    except LiveKitUnavailable as exc:
+        await sync_to_async(session_slot_release, thread_sensitive=False)(
+            tenant_id=snapshot.tenant_id, room_name=room
+        )
+        logger.error(
+            "dispatch failed request_id=%s room=%s restaurant=%s: %s", request_id, room, restaurant_id, exc
+        )
+        raise ServiceUnavailable(
+            "The voice service is unavailable right now. Please try again shortly."
+        ) from exc
+
+    identity = f"diner-{uuid.uuid4().hex[:12]}"
+    ttl = settings.PARTICIPANT_TOKEN_TTL
+    logger.info("session created")
     return SessionDetails(
         server_url=settings.LIVEKIT_PUBLIC_URL or settings.LIVEKIT_URL,
         participant_token=participant_token_create(room=room, identity=identity, ttl=ttl),

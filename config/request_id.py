@@ -20,7 +20,11 @@ _SANE = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 
 
 def request_id_for(request: HttpRequest) -> str:
-    incoming = request.headers.get(HEADER, "")
+    return request_id_from(request.headers.get(HEADER, ""))
+
+
+def request_id_from(incoming: str) -> str:
+    """The incoming X-Request-ID when it is sane, else a new one."""
     return incoming if _SANE.match(incoming) else uuid.uuid4().hex
 
 

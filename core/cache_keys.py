@@ -9,7 +9,8 @@ from __future__ import annotations
 
 # The shape of a cached restaurant snapshot (tenants/snapshot.py validates against it). Bump it with any
 # change to that shape: new keys are read at once and the old entries expire on their own.
-SNAPSHOT_SCHEMA_VERSION = 1
+# v2: the tenant's line cap and allowed origins travel with the snapshot (the call start reads no SQL).
+SNAPSHOT_SCHEMA_VERSION = 2
 
 
 def restaurant_snapshot_key(public_id: str) -> str:
@@ -28,6 +29,17 @@ def restaurant_snapshot_generation_key(public_id: str) -> str:
 def restaurant_last_known_snapshot_key(public_id: str) -> str:
     # Never deleted by invalidation: the copy the worker may serve, marked stale, while Postgres is down.
     return f"snapshot-last-known:v{SNAPSHOT_SCHEMA_VERSION}:restaurant:{public_id}"
+
+
+def allowed_origins_key() -> str:
+    # A set of every origin some tenant allows (the CORS check before the body names a restaurant), with
+    # a "" member so an empty set can be told from a missing one.
+    return "allowed-origins:v1"
+
+
+def allowed_origins_generation_key() -> str:
+    # Bumped by every invalidation; a rebuild that started before the bump must not write its result.
+    return "allowed-origins-gen:v1"
 
 
 def tenant_session_slots_key(tenant_id: int) -> str:

@@ -1,9 +1,11 @@
-"""The platform's one connection to the LiveKit server API, shared by every request in a process.
+"""The platform's connection to the LiveKit server API, shared by every request in a process.
 
-livekit-api is asyncio-only while DRF views are synchronous, so a single background thread runs an event
-loop that owns one `LiveKitAPI` client (one aiohttp connection pool). Views submit calls to it and wait
-with a time limit. It works the same under WSGI and ASGI, and it starts lazily in the process that uses
-it, so a pre-forking server (gunicorn) gives each worker its own loop instead of a broken inherited one.
+livekit-api is asyncio-only. Async code (the call start under ASGI) uses `aagent_dispatch_create`: one
+`LiveKitAPI` client (one aiohttp connection pool) per event loop, on the serving loop itself, no thread
+hop. Synchronous code (admin actions, Celery, the phone channel) uses `agent_dispatch_create`: a single
+background thread runs an event loop that owns another client; callers submit to it and wait with a time
+limit. That one starts lazily in the process that uses it, so a pre-forking server gives each worker its
+own loop instead of a broken inherited one.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from typing import Any, TypeVar
 import aiohttp
 from django.conf import settings
 from livekit import api
+
+from core.loop_local import loop_local
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -89,6 +93,34 @@ def agent_dispatch_create(*, room: str, agent_name: str, metadata: str) -> str:
         lambda client: client.agent_dispatch.create_dispatch(request),
         timeout=settings.LIVEKIT_API_TIMEOUT_SECONDS + 0.5,
     )
+    return str(dispatch.id)
+
+
+def _loop_client() -> api.LiveKitAPI:
+    def make() -> api.LiveKitAPI:
+        return api.LiveKitAPI(
+            url=settings.LIVEKIT_URL,
+            api_key=settings.LIVEKIT_API_KEY,
+            api_secret=settings.LIVEKIT_API_SECRET,
+            timeout=aiohttp.ClientTimeout(total=settings.LIVEKIT_API_TIMEOUT_SECONDS),
+            failover=False,
+        )
+
+    # Keyed by what the client was made from, so a settings change (tests, a reload) gets a new one.
+    key = ("livekit", settings.LIVEKIT_URL, settings.LIVEKIT_API_KEY, settings.LIVEKIT_API_SECRET)
+    return loop_local(key, make)
+
+
+async def aagent_dispatch_create(*, room: str, agent_name: str, metadata: str) -> str:
+    """`agent_dispatch_create` for async callers, on the running loop. Raises LiveKitUnavailable."""
+    request = api.CreateAgentDispatchRequest(room=room, agent_name=agent_name, metadata=metadata)
+    try:
+        dispatch = await asyncio.wait_for(
+            _loop_client().agent_dispatch.create_dispatch(request),
+            timeout=settings.LIVEKIT_API_TIMEOUT_SECONDS + 0.5,
+        )
+    except Exception as exc:
+        raise LiveKitUnavailable(f"{type(exc).__name__}: {exc}") from exc
     return str(dispatch.id)
 
 

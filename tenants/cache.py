@@ -20,8 +20,8 @@ from django.db import DatabaseError, transaction
 
 from config.metrics import SNAPSHOT_CACHE, SNAPSHOT_LOAD_SECONDS
 from core import cache_keys
-from core.redis import CACHE_ERRORS, redis_client
-from tenants.models import Restaurant
+from core.redis import CACHE_ERRORS, async_redis_client, redis_client
+from tenants.models import AllowedOrigin, Restaurant
 from tenants.selectors import restaurant_snapshot_from_db
 from tenants.snapshot import RestaurantSnapshot
 
@@ -198,6 +198,26 @@ async def arestaurant_snapshot_get(*, public_id: str, timeout: float) -> Restaur
     return await asyncio.wait_for(reader(public_id=public_id), timeout=timeout)
 
 
+async def arestaurant_snapshot_get_cached(*, public_id: str) -> RestaurantSnapshot | None:
+    """`restaurant_snapshot_get` for the call start on the serving event loop.
+
+    A cache hit is one Redis GET on the loop and a memoised parse: no thread, no SQL. A miss, or Redis
+    trouble, takes the synchronous path (lock, Postgres, last known copy) in Django's sync thread.
+    """
+    client = async_redis_client()
+    if client is not None:
+        try:
+            raw = await client.get(cache.make_and_validate_key(cache_keys.restaurant_snapshot_key(public_id)))
+        except CACHE_ERRORS as exc:
+            SNAPSHOT_CACHE.labels("redis_error").inc()
+            logger.warning("snapshot cache read failed, using Postgres: %r", exc)
+        else:
+            if raw is not None:
+                SNAPSHOT_CACHE.labels("hit").inc()
+                return _parse(public_id, raw)
+    return await sync_to_async(restaurant_snapshot_get)(public_id=public_id)
+
+
 def _delete(public_ids: set[str]) -> None:
     keys = [cache_keys.restaurant_snapshot_key(p) for p in public_ids]
     try:
@@ -236,3 +256,81 @@ def tenant_snapshots_invalidate(*, tenant_id: int) -> None:
 def restaurant_snapshots_warm(*, public_ids: Iterable[str]) -> int:
     """Rebuild and cache the given snapshots (periodic warming). Returns how many were cached."""
     return sum(1 for public_id in public_ids if _build_and_store(public_id, read_miss=False) is not None)
+
+
+# --- Every origin some tenant allows (CORS before the body names a restaurant): a Redis set, rebuilt from
+# Postgres on a miss, dropped after every committed edit, with the same generation guard as snapshots.
+ALLOWED_ORIGINS_TTL_SECONDS = 60 * 60
+
+_STORE_SET_IF_GENERATION = """
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[2])
+for i = 3, #ARGV do redis.call('SADD', KEYS[2], ARGV[i]) end
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return 1
+"""
+
+
+def _allowed_origins_from_db() -> set[str]:
+    return set(AllowedOrigin.objects.values_list("origin", flat=True).distinct())
+
+
+def allowed_origins_rebuild() -> set[str]:
+    """Every allowed origin, from Postgres, written to Redis unless an edit happened meanwhile."""
+    client = redis_client()
+    if client is None:
+        return _allowed_origins_from_db()
+    gen_key = cache.make_and_validate_key(cache_keys.allowed_origins_generation_key())
+    try:
+        generation = client.get(gen_key) or b""
+    except CACHE_ERRORS:
+        return _allowed_origins_from_db()
+    origins = _allowed_origins_from_db()
+    with contextlib.suppress(*CACHE_ERRORS):
+        client.eval(
+            _STORE_SET_IF_GENERATION,
+            2,
+            gen_key,
+            cache.make_and_validate_key(cache_keys.allowed_origins_key()),
+            generation,
+            ALLOWED_ORIGINS_TTL_SECONDS,
+            "",
+            *sorted(origins),
+        )
+    return origins
+
+
+async def aallowed_origin_exists(*, origin: str) -> bool:
+    """Does any tenant allow `origin`? One Redis round trip; Postgres only to rebuild a missing set."""
+    client = async_redis_client()
+    if client is not None:
+        try:
+            member, present = await client.smismember(
+                cache.make_and_validate_key(cache_keys.allowed_origins_key()), [origin, ""]
+            )
+        except CACHE_ERRORS as exc:
+            logger.warning("allowed origins cache read failed, using Postgres: %r", exc)
+        else:
+            if present:
+                return bool(member)
+    return origin in await sync_to_async(allowed_origins_rebuild)()
+
+
+def _allowed_origins_drop() -> None:
+    client = redis_client()
+    if client is None:
+        return
+    try:
+        pipe = client.pipeline(transaction=True)
+        gen_key = cache.make_and_validate_key(cache_keys.allowed_origins_generation_key())
+        pipe.incr(gen_key)
+        pipe.expire(gen_key, LAST_KNOWN_TTL_SECONDS)
+        pipe.delete(cache.make_and_validate_key(cache_keys.allowed_origins_key()))
+        pipe.execute()
+    except CACHE_ERRORS as exc:
+        logger.error("allowed origins cache invalidation failed: %r", exc)
+
+
+def allowed_origins_invalidate() -> None:
+    """Drop the cached set of allowed origins once the current transaction commits."""
+    transaction.on_commit(_allowed_origins_drop)

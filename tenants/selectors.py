@@ -12,6 +12,7 @@ from django.utils import timezone
 from tenants.menu_io import CategoryRows, Format, ItemRow, ParsedMenu, menu_render
 from tenants.models import (
     MENU_ITEM_CONTENT_FIELDS,
+    AllowedOrigin,
     Membership,
     MenuCategory,
     MenuItem,
@@ -56,13 +57,13 @@ def demo_restaurant_list() -> QuerySet[Restaurant]:
 
 
 def restaurant_snapshot_from_db(*, public_id: str) -> RestaurantSnapshot | None:
-    """Build a restaurant's snapshot from Postgres in five queries, whatever the menu size.
+    """Build a restaurant's snapshot from Postgres in six queries, whatever the menu size.
 
     Plain value rows instead of model instances: this runs on every cache miss, before a greeting.
     """
     row = (
         Restaurant.objects.filter(public_id=public_id)
-        .values("pk", "tenant__status", "is_active", *RESTAURANT_FIELDS)
+        .values("pk", "tenant__status", "tenant__max_concurrent_sessions", "is_active", *RESTAURANT_FIELDS)
         .first()
     )
     if row is None:
@@ -100,6 +101,12 @@ def restaurant_snapshot_from_db(*, public_id: str) -> RestaurantSnapshot | None:
                 items=tuple(items_by_category.get(c["pk"], ())),
             )
             for c in categories.values("pk", "name", "description")
+        ),
+        max_concurrent_sessions=row["tenant__max_concurrent_sessions"],
+        allowed_origins=tuple(
+            AllowedOrigin.objects.filter(tenant_id=row["tenant_id"])
+            .order_by("origin")
+            .values_list("origin", flat=True)
         ),
         built_at=timezone.now(),
     )

@@ -10,8 +10,20 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from tenants.cache import restaurant_snapshot_invalidate, tenant_snapshots_invalidate
-from tenants.models import MenuCategory, MenuItem, OpeningHours, Restaurant, SpecialDate, Tenant
+from tenants.cache import (
+    allowed_origins_invalidate,
+    restaurant_snapshot_invalidate,
+    tenant_snapshots_invalidate,
+)
+from tenants.models import (
+    AllowedOrigin,
+    MenuCategory,
+    MenuItem,
+    OpeningHours,
+    Restaurant,
+    SpecialDate,
+    Tenant,
+)
 
 CHILD_MODELS = (OpeningHours, SpecialDate, MenuCategory, MenuItem)
 
@@ -56,3 +68,11 @@ for _model in CHILD_MODELS:
 def _tenant_changed(sender: type, instance: Tenant, created: bool, **kwargs: Any) -> None:
     if not created:
         tenant_snapshots_invalidate(tenant_id=instance.pk)
+
+
+@receiver([post_save, post_delete], sender=AllowedOrigin)
+def _allowed_origin_changed(sender: type, instance: AllowedOrigin, **kwargs: Any) -> None:
+    # The tenant's snapshots carry its origins (the call start's check) and the platform-wide set
+    # answers CORS: both are dropped after commit, so the very next request obeys the edit.
+    tenant_snapshots_invalidate(tenant_id=instance.tenant_id)
+    allowed_origins_invalidate()

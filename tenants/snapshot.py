@@ -88,7 +88,7 @@ RESTAURANT_FIELDS = (
 
 
 class RestaurantSnapshot(_Frozen):
-    schema_version: Literal[1] = 1  # == core.cache_keys.SNAPSHOT_SCHEMA_VERSION (a test holds them together)
+    schema_version: Literal[2] = 2  # == core.cache_keys.SNAPSHOT_SCHEMA_VERSION (a test holds them together)
     version: str = ""
     public_id: str
     tenant_id: int
@@ -108,6 +108,10 @@ class RestaurantSnapshot(_Frozen):
     weekly_hours: tuple[WeeklyInterval, ...] = ()
     special_dates: tuple[SpecialDateEntry, ...] = ()
     categories: tuple[MenuCategorySnapshot, ...] = ()
+    # What the call start needs about the tenant, so it reads no SQL: its line cap and the websites
+    # whose pages may start calls. Not part of `version`, which is about what a diner hears.
+    max_concurrent_sessions: int = 0
+    allowed_origins: tuple[str, ...] = ()
     built_at: dt.datetime | None = None
     # Set only on a copy served from the cache while the database could not be reached.
     stale: bool = False
@@ -124,5 +128,7 @@ class RestaurantSnapshot(_Frozen):
         return [item for category in self.categories for item in category.items]
 
     def with_content_version(self) -> RestaurantSnapshot:
-        content = self.model_dump_json(exclude={"version", "built_at", "stale"})
+        content = self.model_dump_json(
+            exclude={"version", "built_at", "stale", "max_concurrent_sessions", "allowed_origins"}
+        )
         return self.model_copy(update={"version": hashlib.sha256(content.encode()).hexdigest()[:16]})
