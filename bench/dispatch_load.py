@@ -82,11 +82,13 @@ class Result:
     non_2xx: int
     s5xx: int
     socket_errors: int
+    cpu_ms: float = 0.0  # the server's CPU time per 2xx answer
+    fake_cpu_ms: float = 0.0  # the stand-in LiveKit's, per 2xx answer
 
     def row(self) -> str:
         return (
             f"{self.rps:>9.0f} {self.p50_ms:>8.1f} {self.p99_ms:>8.1f} {self.non_2xx:>7} {self.s5xx:>5}"
-            f" {self.socket_errors:>7}"
+            f" {self.socket_errors:>7} {self.cpu_ms:>7.2f} {self.fake_cpu_ms:>8.2f}"
         )
 
 
@@ -117,6 +119,24 @@ def wrk(url: str, script: Path, connections: int, seconds: int, threads: int = 1
     total = s2 + s3 + s4 + s5
     ok_rps = rps * s2 / total if total else 0.0
     return Result(ok_rps, p50, p99, s2, s3 + s4 + s5, s5, socket_errors)
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def session_cpu_seconds(session_id: int) -> float:
+    """CPU time (user + system) of every live process in a session: a server and its workers.
+
+    On a shared machine requests/s move with the neighbours' load; CPU per request much less so."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session_id:  # field 6 of stat, counted after the command name
+            total += int(fields[11]) + int(fields[12])
+    return total / TICKS
 
 
 def wait_for_port(port: int, proc: subprocess.Popen[bytes], seconds: float = 30) -> None:
@@ -205,6 +225,70 @@ class PgConnections:
         self._thread.join(timeout=5)
 
 
+def profile_summary(raw: Path, top: int = 25) -> str:
+    """py-spy's collapsed stacks: where the samples are, by own frame and including callees."""
+    own: dict[str, int] = {}
+    inclusive: dict[str, int] = {}
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack:
+            continue
+        count = int(count_text)
+        frames = [re.sub(r" \(.*?/(site-packages/)?", " (", f) for f in stack.split(";")]
+        total += count
+        own[frames[-1]] = own.get(frames[-1], 0) + count
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + count
+    lines = [f"{total} samples; own time:"]
+    lines += [f"  {n * 100 / total:5.1f}%  {f}" for f, n in sorted(own.items(), key=lambda x: -x[1])[:top]]
+    lines.append("including callees:")
+    lines += [
+        f"  {n * 100 / total:5.1f}%  {f}" for f, n in sorted(inclusive.items(), key=lambda x: -x[1])[:top]
+    ]
+    return "\n".join(lines)
+
+
+def measured(
+    server_sid: int,
+    fake_sid: int,
+    url: str,
+    script: Path,
+    conns: int,
+    seconds: int,
+    profile_to: Path | None = None,
+) -> Result:
+    server0, fake0 = session_cpu_seconds(server_sid), session_cpu_seconds(fake_sid)
+    spy = None
+    if profile_to is not None:
+        spy = subprocess.Popen(
+            [
+                "py-spy",
+                "record",
+                "--pid",
+                str(server_sid),
+                "--duration",
+                str(seconds),
+                "--rate",
+                "200",
+                "--format",
+                "raw",
+                "--output",
+                str(profile_to),
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    result = wrk(url, script, conns, seconds)
+    if spy is not None:
+        spy.wait(timeout=60)
+    if result.ok:
+        result.cpu_ms = (session_cpu_seconds(server_sid) - server0) * 1000 / result.ok
+        result.fake_cpu_ms = (session_cpu_seconds(fake_sid) - fake0) * 1000 / result.ok
+    return result
+
+
 def check_once(url: str, restaurant: str) -> None:
     request = urllib.request.Request(
         url,
@@ -222,6 +306,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, nargs="+", default=[16, 64, 256])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="uvicorn processes to try")
+    parser.add_argument("--profile", action="store_true", help="py-spy the one-process server's runs")
     parser.add_argument("--logs", default="", help="directory for the servers' logs (default: a temp dir)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -283,7 +368,7 @@ def main() -> None:
     ).replace("PORT", str(ceiling_port))
     print(f"wrk, 1 thread, {args.seconds} s per row after a 2 s warm-up; logs in {logs}")
     print(
-        f"{'server':<24} {'conns':>5} {'2xx/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>7} {'5xx':>5} {'sockerr':>7}"
+        f"{'server':<24} {'conns':>5} {'2xx/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>7} {'5xx':>5} {'sockerr':>7} {'cpu ms':>7} {'fake ms':>8}"
     )
     with process(["node", "-e", ceiling_js], ceiling_port, base_env, work, logs / "ceiling.log"):
         for conns in args.connections:
@@ -293,23 +378,26 @@ def main() -> None:
     peer_url = f"http://127.0.0.1:{peer_port}/api/connection-details"
     web_url = f"http://127.0.0.1:{web_port}/api/connection-details"
     with (
-        process(fake_cmd, fake_port, base_env, ROOT, logs / "fake-livekit.log"),
-        process(["node", "server.mjs"], peer_port, peer_env, peer_dir, logs / "peer.log"),
+        process(fake_cmd, fake_port, base_env, ROOT, logs / "fake-livekit.log") as fake,
+        process(["node", "server.mjs"], peer_port, peer_env, peer_dir, logs / "peer.log") as peer_proc,
     ):
         check_once(peer_url, restaurant)
         for workers in args.workers:
             env = {**web_env, "WEB_CONCURRENCY": str(workers)}
             label = f"hostline, {workers} process{'es' if workers > 1 else ''}"
             with (
-                process(uvicorn_cmd, web_port, env, ROOT, logs / f"hostline-{workers}.log"),
+                process(uvicorn_cmd, web_port, env, ROOT, logs / f"hostline-{workers}.log") as web,
                 PgConnections(services["DB_NAME"]) as pg,
             ):
                 check_once(web_url, restaurant)
                 for conns in args.connections:
                     wrk(peer_url, script, conns, 2)
-                    peer = wrk(peer_url, script, conns, args.seconds)
+                    peer = measured(peer_proc.pid, fake.pid, peer_url, script, conns, args.seconds)
                     wrk(web_url, script, conns, 2)
-                    ours = wrk(web_url, script, conns, args.seconds)
+                    profile_to = (
+                        logs / f"profile-{workers}-{conns}.txt" if args.profile and workers == 1 else None
+                    )
+                    ours = measured(web.pid, fake.pid, web_url, script, conns, args.seconds, profile_to)
                     print(f"{'peer (Express)':<24} {conns:>5} {peer.row()}")
                     print(f"{label:<24} {conns:>5} {ours.row()}")
                     ratio = ours.rps / peer.rps if peer.rps else 0.0
@@ -318,6 +406,8 @@ def main() -> None:
                         f"{'  ratio hostline/peer':<24} {conns:>5} {ratio:>8.2f}x {'':>8} {p99:>7.2f}x",
                         flush=True,
                     )
+                    if profile_to is not None and profile_to.exists():
+                        print(profile_summary(profile_to))
             print(f"  peak Postgres connections of the database during hostline x{workers}: {pg.peak}")
     shutil.rmtree(peer_dir, ignore_errors=True)
 

@@ -25,7 +25,7 @@ from django.core.cache import cache
 from config.metrics import REDIS_ERRORS
 from core.cache_keys import tenant_session_slots_key
 from core.errors import Busy, Forbidden
-from core.redis import CACHE_ERRORS, async_redis_client, redis_client
+from core.redis import CACHE_ERRORS, async_redis_client, cache_key, redis_client
 from tenants.snapshot import RestaurantSnapshot
 
 logger = logging.getLogger(__name__)
@@ -198,10 +198,10 @@ async def acall_admit(
             _client()  # logs that the cap is not enforced without Redis
         return
     now = time.time()
-    keys = [cache.make_and_validate_key(r.key) for r in rate_limits]
+    keys = [cache_key(r.key) for r in rate_limits]
     args: list[Any] = [now, f"{now}-{uuid.uuid4().hex[:8]}"]
     if snapshot is not None:
-        keys.append(_key(snapshot.tenant_id))
+        keys.append(cache_key(tenant_session_slots_key(snapshot.tenant_id)))
         args += [
             snapshot.max_concurrent_sessions,
             now + UNSTARTED_SLOT_SECONDS,

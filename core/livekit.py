@@ -115,10 +115,9 @@ async def aagent_dispatch_create(*, room: str, agent_name: str, metadata: str) -
     """`agent_dispatch_create` for async callers, on the running loop. Raises LiveKitUnavailable."""
     request = api.CreateAgentDispatchRequest(room=room, agent_name=agent_name, metadata=metadata)
     try:
-        dispatch = await asyncio.wait_for(
-            _loop_client().agent_dispatch.create_dispatch(request),
-            timeout=settings.LIVEKIT_API_TIMEOUT_SECONDS + 0.5,
-        )
+        # aiohttp's own total timeout normally fires first; this bounds everything else (no extra task).
+        async with asyncio.timeout(settings.LIVEKIT_API_TIMEOUT_SECONDS + 0.5):
+            dispatch = await _loop_client().agent_dispatch.create_dispatch(request)
     except Exception as exc:
         raise LiveKitUnavailable(f"{type(exc).__name__}: {exc}") from exc
     return str(dispatch.id)

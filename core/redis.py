@@ -12,6 +12,8 @@ from typing import Any
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from redis.exceptions import RedisError
 
 from core.loop_local import loop_local
@@ -32,19 +34,54 @@ def redis_client() -> Any | None:
     return client
 
 
+# What the async client is made from, read once from the cache backend (reading `caches["default"]` costs
+# more than the Redis call it precedes); reset when tests change CACHES.
+_async_settings: tuple[str, float | None, float | None] | None = None
+_NO_REDIS = ("", None, None)
+_make_key: Any = None
+
+
+@receiver(setting_changed)
+def _cache_settings_changed(*, setting: str, **kwargs: Any) -> None:
+    global _async_settings, _make_key
+    if setting in ("CACHES", "CACHE_KEY_PREFIX"):
+        _async_settings = _make_key = None
+
+
+def cache_key(key: str) -> str:
+    """`cache.make_and_validate_key(key)` for hot paths: the same prefixed, versioned key, without the
+    per-call cache-handler lookup and the memcached-only key warnings (our keys are short and plain)."""
+    global _make_key
+    if _make_key is None:
+        _make_key = caches["default"].make_key
+    return str(_make_key(key))
+
+
+def _async_client_settings() -> tuple[str, float | None, float | None]:
+    global _async_settings
+    if _async_settings is None:
+        backend = caches["default"]
+        if isinstance(backend, RedisCache):
+            options = backend._options  # type: ignore[attr-defined]
+            _async_settings = (
+                backend._servers[0],  # type: ignore[attr-defined]
+                options.get("socket_connect_timeout"),
+                options.get("socket_timeout"),
+            )
+        else:
+            _async_settings = _NO_REDIS
+    return _async_settings
+
+
 def async_redis_client() -> Any | None:
     """redis.asyncio's client for the serving event loop (one connection pool per loop), or None.
 
     Built from the same cache settings as `redis_client()` (address, time limits), so the same keys and
     the same fail-fast behaviour apply; `cache.make_and_validate_key` still makes the keys.
     """
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache):
+    location, connect_timeout, timeout = _async_client_settings()
+    if not location:
         return None
-    location = backend._servers[0]  # type: ignore[attr-defined]
-    options = backend._options  # type: ignore[attr-defined]
-    connect_timeout = options.get("socket_connect_timeout")
-    timeout = options.get("socket_timeout")
 
     def make() -> Any:
         import redis.asyncio

@@ -20,7 +20,7 @@ from django.db import DatabaseError, transaction
 
 from config.metrics import SNAPSHOT_CACHE, SNAPSHOT_LOAD_SECONDS
 from core import cache_keys
-from core.redis import CACHE_ERRORS, async_redis_client, redis_client
+from core.redis import CACHE_ERRORS, async_redis_client, cache_key, redis_client
 from tenants.models import AllowedOrigin, Restaurant
 from tenants.selectors import restaurant_snapshot_from_db
 from tenants.snapshot import RestaurantSnapshot
@@ -207,7 +207,7 @@ async def arestaurant_snapshot_get_cached(*, public_id: str) -> RestaurantSnapsh
     client = async_redis_client()
     if client is not None:
         try:
-            raw = await client.get(cache.make_and_validate_key(cache_keys.restaurant_snapshot_key(public_id)))
+            raw = await client.get(cache_key(cache_keys.restaurant_snapshot_key(public_id)))
         except CACHE_ERRORS as exc:
             SNAPSHOT_CACHE.labels("redis_error").inc()
             logger.warning("snapshot cache read failed, using Postgres: %r", exc)
@@ -306,7 +306,7 @@ async def aallowed_origin_exists(*, origin: str) -> bool:
     if client is not None:
         try:
             member, present = await client.smismember(
-                cache.make_and_validate_key(cache_keys.allowed_origins_key()), [origin, ""]
+                cache_key(cache_keys.allowed_origins_key()), [origin, ""]
             )
         except CACHE_ERRORS as exc:
             logger.warning("allowed origins cache read failed, using Postgres: %r", exc)

@@ -386,3 +386,35 @@ def test_with_redis_down_diners_still_get_a_call_and_operators_see_why(
     assert (
         REGISTRY.get_sample_value("hostline_redis_errors_total", {"use": "session_slots"}) == slot_errors + 1
     )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"restaurant_id": "r_abc"},
+        {"restaurant_id": "r_abc", "language": "fr"},
+        {"restaurant_id": "r_abc", "language": "pt-BR", "context": {"a": 1}, "extra": True},
+        {"restaurant_id": " r_abc "},
+        {"restaurant_id": "r_abc\n"},
+        {"restaurant_id": 123},
+        {"restaurant_id": True},
+        {"restaurant_id": ""},
+        {"restaurant_id": "x" * 33},
+        {"restaurant_id": "r_abc", "language": None},
+        {"restaurant_id": "r_abc", "language": ""},
+        {"restaurant_id": "r_abc", "language": "FR"},
+        {"restaurant_id": "r_abc", "context": []},
+        {"restaurant_id": "r_abc", "context": {}},
+        [],
+        "r_abc",
+        None,
+    ],
+)
+def test_the_fast_body_check_never_disagrees_with_the_serializer(body):
+    from calls.api.connection_details import InputSerializer, plainly_valid
+
+    serializer = InputSerializer(data=body)
+    fast = plainly_valid(body)
+    if fast is not None:
+        assert serializer.is_valid()
+        assert fast == dict(serializer.validated_data)
