@@ -2,80 +2,40 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
 
-ROOT = Path(settings.BASE_DIR)
+from core.tests.servers import web_server
+
 POOL = 3
 CONCURRENT = 40
 APP_NAME = f"hostline-pool-test-{secrets.token_hex(3)}"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
-def web_server(transactional_db: None) -> str:
+def web_url(transactional_db: None) -> Iterator[str]:
     """The Dockerfile's CMD (uvicorn, production settings) against the test database, on loopback."""
     db = connection.settings_dict
-    port = free_port()
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}?application_name={APP_NAME}",
         "REDIS_URL": settings.REDIS_URL,
         "CACHE_KEY_PREFIX": settings.CACHE_KEY_PREFIX,
         "DB_POOL_MAX_SIZE": str(POOL),
-        "LOG_LEVEL": "WARNING",
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "config.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert server.poll() is None, "the server did not start"
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
+    with web_server(env) as url:
+        yield url
 
 
-def test_more_concurrent_requests_than_the_pool_holds_never_open_more_connections(web_server):
+def test_more_concurrent_requests_than_the_pool_holds_never_open_more_connections(web_url):
     db = connection.settings_dict
     peak, stop = [0], threading.Event()
 
@@ -91,7 +51,7 @@ def test_more_concurrent_requests_than_the_pool_holds_never_open_more_connection
                 time.sleep(0.005)
 
     def ready(_: int) -> int:
-        with urllib.request.urlopen(f"{web_server}/readyz", timeout=20) as response:  # noqa: S310 - loopback
+        with urllib.request.urlopen(f"{web_url}/readyz", timeout=20) as response:  # noqa: S310 - loopback
             return int(response.status)
 
     sampler = threading.Thread(target=sample)
