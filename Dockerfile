@@ -45,5 +45,6 @@ RUN DJANGO_SETTINGS_MODULE=config.settings.local python -m agent_worker download
 RUN SECRET_KEY=collectstatic-build-step-only DATABASE_URL=postgres://build@127.0.0.1:1/build \
     REDIS_URL=redis://127.0.0.1:1/0 python manage.py collectstatic --noinput
 EXPOSE 8000 8081
-# Processes per container: WEB_CONCURRENCY (uvicorn reads it); trusted proxies: FORWARDED_ALLOW_IPS.
+# Processes per container: WEB_CONCURRENCY (uvicorn reads it). Proxies trusted to name the client in
+# X-Forwarded-For: FORWARDED_ALLOW_IPS (uvicorn and the settings read it; default 127.0.0.1, never "*").
 CMD ["uvicorn", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers"]

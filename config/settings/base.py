@@ -133,7 +133,21 @@ STORAGES = {
 EMAIL_BACKEND: str = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL: str = env("DEFAULT_FROM_EMAIL", default="Hostline <no-reply@hostline.local>")
 
+# Who the client is. uvicorn (--proxy-headers) takes the client address from X-Forwarded-For only on
+# connections from these addresses or networks (the ingress or load balancer in front of the pods); every
+# other connection's own address stands. Django, DRF's throttles, the call start's limits and the logs all
+# see that one address (REMOTE_ADDR, the ASGI client) and never read X-Forwarded-For themselves. uvicorn
+# reads the same variable; the default trusts no proxy but one on the same host. Never "*": anyone could
+# then pick their own address and walk past every per-client limit.
+FORWARDED_ALLOW_IPS: list[str] = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1"])
+if "*" in FORWARDED_ALLOW_IPS:
+    raise ImproperlyConfigured(
+        "FORWARDED_ALLOW_IPS may not be '*': list the ingress's addresses or networks (e.g. 10.42.0.0/16)."
+    )
+
 REST_FRAMEWORK = {
+    # REMOTE_ADDR is already the client's (see FORWARDED_ALLOW_IPS): never trust X-Forwarded-For again.
+    "NUM_PROXIES": 0,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,7 @@ PLATFORM = ROOT / "platform"
 K8S = PLATFORM / "k8s"
 APP_SERVICES = {"migrate", "web", "agent", "celery", "beat"}
 # Read by tools rather than by Hostline's settings (uvicorn, prometheus_client, Django's loader).
-NOT_IN_ENV_EXAMPLE = {"DJANGO_SETTINGS_MODULE", "FORWARDED_ALLOW_IPS", "WEB_CONCURRENCY"}
+NOT_IN_ENV_EXAMPLE = {"DJANGO_SETTINGS_MODULE", "WEB_CONCURRENCY"}
 
 
 def env_example_names() -> set[str]:
@@ -191,3 +194,30 @@ def test_the_agent_reaches_livekits_media_at_the_address_livekit_advertises():
     assert services["agent"]["network_mode"] == "service:livekit"
     assert services["agent"]["environment"]["LIVEKIT_URL"] == f"ws://{node_ip}:7880"
     assert services["web"]["environment"]["LIVEKIT_PUBLIC_URL"].startswith("ws://localhost:")
+
+
+def test_no_deployment_trusts_every_address_to_name_the_client():
+    """FORWARDED_ALLOW_IPS="*" lets anyone forge X-Forwarded-For and walk past every per-client limit."""
+    texts = [p.read_text() for p in [ROOT / "Dockerfile", PLATFORM / "compose.yaml", *K8S.glob("*.yaml")]]
+    for text in texts:
+        for match in re.finditer(r"(?:FORWARDED_ALLOW_IPS\W+|forwarded-allow-ips\W+)([^\s\"']+)", text):
+            assert "*" not in match.group(1), match.group(0)
+    configmap = next(d for d in k8s_documents() if d["kind"] == "ConfigMap")
+    assert configmap["data"]["FORWARDED_ALLOW_IPS"] != "*"
+
+
+def test_settings_refuse_to_trust_every_proxy():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "FORWARDED_ALLOW_IPS": "*",
+        },
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "FORWARDED_ALLOW_IPS may not be '*'" in result.stderr
