@@ -28,7 +28,7 @@ def loop_local(key: Any, factory: Callable[[], T]) -> T:
     value = objects.get(key)
     if value is None:
         value = objects[key] = factory()
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 async def loop_locals_close() -> None:

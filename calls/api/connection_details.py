@@ -222,9 +222,9 @@ async def _call_start(req: CallStartRequest) -> tuple[Answer, bool]:
             ),
         )
     except sessions.Refused as refused:
-        exc = refused.error
+        error = refused.error
         return await _refusal_counted(
-            req, _error(exc.code, exc.detail, exc.http_status, exc.retry_after)
+            req, _error(error.code, error.detail, error.http_status, error.retry_after)
         ), False
     except ApplicationError as exc:  # throttled, every line busy, LiveKit unavailable: after the checks
         return _error(exc.code, exc.detail, exc.http_status, exc.retry_after), True
