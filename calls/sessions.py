@@ -160,7 +160,7 @@ def _checked_metadata(
 
 async def asession_create(
     *,
-    restaurant_id: str,
+    public_id: str,
     origin: str | None,
     api_key: str | None,
     language: str | None = None,
@@ -193,13 +193,13 @@ async def asession_create(
                 raise errors.Forbidden(
                     "Send the request from a web page (with an Origin header) or with an API key."
                 )
-        snapshot = await arestaurant_snapshot_get_cached(public_id=restaurant_id)
+        snapshot = await arestaurant_snapshot_get_cached(public_id=public_id)
         if snapshot is None or (caller_tenant_id is not None and snapshot.tenant_id != caller_tenant_id):
-            raise NotAvailable(f"No restaurant “{restaurant_id}” is available here.")
+            raise NotAvailable(f"No restaurant “{public_id}” is available here.")
         if caller_tenant_id is None and not origin_allowed_for_snapshot(
             origin=origin or "", snapshot=snapshot, own_origin=own_origin
         ):
-            raise NotAvailable(f"No restaurant “{restaurant_id}” is available here.")
+            raise NotAvailable(f"No restaurant “{public_id}” is available here.")
         if not snapshot.can_take_calls:
             raise NotTakingCalls(
                 "This restaurant is not taking voice calls right now. Please call them instead."
@@ -218,7 +218,7 @@ async def asession_create(
             tenant_id=snapshot.tenant_id, room_name=room
         )
         logger.error(
-            "dispatch failed request_id=%s room=%s restaurant=%s: %s", request_id, room, restaurant_id, exc
+            "dispatch failed request_id=%s room=%s restaurant=%s: %s", request_id, room, public_id, exc
         )
         raise ServiceUnavailable(
             "The voice service is unavailable right now. Please try again shortly."

@@ -30,7 +30,7 @@ from calls import sessions
 from calls.admission import acall_admit
 from calls.api.cors import cors_headers
 from calls.api.throttles import client_rate_limit, restaurant_rate_limit
-from calls.contract import MAX_CONTEXT_BYTES
+from calls.contract import LANGUAGE_PATTERN, MAX_CONTEXT_BYTES, PUBLIC_ID_PATTERN
 from calls.origins import aorigin_allowed_for_any_tenant
 from config.logging import log_context
 from config.metrics import API_ERRORS, DISPATCH_SECONDS, DISPATCHES
@@ -51,15 +51,14 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="What is wrong, in words a person can act on.")
 
 
-RESTAURANT_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
-LANGUAGE = re.compile(r"[a-z]{2}(-[A-Za-z0-9]{2,8})?")
+# The contract's patterns, for fullmatch (they are written anchored, for DRF and pydantic).
+RESTAURANT_ID = re.compile(PUBLIC_ID_PATTERN.removeprefix("^").removesuffix("$"))
+LANGUAGE = re.compile(LANGUAGE_PATTERN.removeprefix("^").removesuffix("$"))
 
 
 class InputSerializer(serializers.Serializer):
-    restaurant_id = serializers.RegexField(
-        f"^{RESTAURANT_ID.pattern}$", help_text="The restaurant's public id."
-    )
-    language = serializers.RegexField(f"^{LANGUAGE.pattern}$", required=False)
+    restaurant_id = serializers.RegexField(PUBLIC_ID_PATTERN, help_text="The restaurant's public id (r_…).")
+    language = serializers.RegexField(LANGUAGE_PATTERN, required=False)
     context = serializers.DictField(  # type: ignore[assignment]
         required=False,
         help_text=f"Server-to-server only: small per-session facts, at most {MAX_CONTEXT_BYTES} bytes of JSON.",
@@ -209,7 +208,7 @@ async def _call_start(req: CallStartRequest) -> tuple[Answer, bool]:
     started = time.perf_counter()
     try:
         details = await sessions.asession_create(
-            restaurant_id=valid["restaurant_id"],
+            public_id=valid["restaurant_id"],
             origin=req.headers.get("origin"),
             api_key=_bearer(req),
             language=valid.get("language"),
