@@ -115,6 +115,10 @@ def wrk(url: str, script: Path, connections: int, seconds: int, threads: int = 1
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     socket_errors = sum(int(x) for x in errors.groups()) if errors else 0
+    if errors and socket_errors:
+        print(
+            f"    (socket errors: connect {errors[1]}, read {errors[2]}, write {errors[3]}, timeout {errors[4]})"
+        )
     # Requests/sec counts every answer; what a diner gets is a 2xx, so report the rate of those.
     total = s2 + s3 + s4 + s5
     ok_rps = rps * s2 / total if total else 0.0
@@ -306,6 +310,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, nargs="+", default=[16, 64, 256])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="uvicorn processes to try")
+    parser.add_argument(
+        "--via-django", action="store_true", help="also: one process with CALL_START_ROUTE=false"
+    )
     parser.add_argument("--profile", action="store_true", help="py-spy the one-process server's runs")
     parser.add_argument("--logs", default="", help="directory for the servers' logs (default: a temp dir)")
     args = parser.parse_args()
@@ -382,11 +389,16 @@ def main() -> None:
         process(["node", "server.mjs"], peer_port, peer_env, peer_dir, logs / "peer.log") as peer_proc,
     ):
         check_once(peer_url, restaurant)
-        for workers in args.workers:
-            env = {**web_env, "WEB_CONCURRENCY": str(workers)}
+        configs = [(w, True) for w in args.workers] + ([(1, False)] if args.via_django else [])
+        for workers, route in configs:
+            env = {**web_env, "WEB_CONCURRENCY": str(workers), "CALL_START_ROUTE": str(route).lower()}
             label = f"hostline, {workers} process{'es' if workers > 1 else ''}"
+            if not route:
+                label = "hostline via Django, 1"
             with (
-                process(uvicorn_cmd, web_port, env, ROOT, logs / f"hostline-{workers}.log") as web,
+                process(
+                    uvicorn_cmd, web_port, env, ROOT, logs / f"hostline-{workers}-{int(route)}.log"
+                ) as web,
                 PgConnections(services["DB_NAME"]) as pg,
             ):
                 check_once(web_url, restaurant)
@@ -395,7 +407,9 @@ def main() -> None:
                     peer = measured(peer_proc.pid, fake.pid, peer_url, script, conns, args.seconds)
                     wrk(web_url, script, conns, 2)
                     profile_to = (
-                        logs / f"profile-{workers}-{conns}.txt" if args.profile and workers == 1 else None
+                        logs / f"profile-{workers}-{int(route)}-{conns}.txt"
+                        if args.profile and workers == 1
+                        else None
                     )
                     ours = measured(web.pid, fake.pid, web_url, script, conns, args.seconds, profile_to)
                     print(f"{'peer (Express)':<24} {conns:>5} {peer.row()}")
@@ -408,7 +422,7 @@ def main() -> None:
                     )
                     if profile_to is not None and profile_to.exists():
                         print(profile_summary(profile_to))
-            print(f"  peak Postgres connections of the database during hostline x{workers}: {pg.peak}")
+            print(f"  peak Postgres connections of the database during {label}: {pg.peak}")
     shutil.rmtree(peer_dir, ignore_errors=True)
 
 

@@ -31,6 +31,20 @@ def loop_local(key: Any, factory: Callable[[], T]) -> T:
     return value
 
 
+_serving: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
+
+
+def serving_loop_mark() -> None:
+    """The running loop is a server's (it lives as long as the process): its objects are kept."""
+    _serving.add(asyncio.get_running_loop())
+
+
+async def loop_locals_close_if_short_lived() -> None:
+    """`loop_locals_close()` unless the running loop is a server's (for code run by async_to_sync)."""
+    if asyncio.get_running_loop() not in _serving:
+        await loop_locals_close()
+
+
 async def loop_locals_close() -> None:
     """Close (`aclose()`) and forget every object made for the running loop."""
     objects = _registry.pop(asyncio.get_running_loop(), {})

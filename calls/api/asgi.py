@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from django.conf import settings
+
 from calls.api.connection_details import MAX_BODY_BYTES, CallStartRequest, answer
 from calls.api.cors import PATH
-from core.loop_local import loop_locals_close
+from core.loop_local import loop_locals_close, serving_loop_mark
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -71,9 +73,13 @@ async def call_start_app(scope: Scope, receive: Receive, send: Send) -> None:
 class CallStartRoute:
     def __init__(self, django_app: ASGIApp) -> None:
         self.django_app = django_app
+        # Off: the call start goes through Django's handler and middleware like any other request (for
+        # comparison in bench/dispatch_load.py, or if this route ever misbehaves).
+        self.enabled = settings.CALL_START_ROUTE
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] == PATH:
+        serving_loop_mark()
+        if self.enabled and scope["type"] == "http" and scope["path"] == PATH:
             await call_start_app(scope, receive, send)
         elif scope["type"] == "lifespan":
             await self._lifespan(receive, send)

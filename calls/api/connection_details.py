@@ -37,7 +37,7 @@ from config.metrics import API_ERRORS, DISPATCH_SECONDS, DISPATCHES
 from config.request_id import HEADER as REQUEST_ID_HEADER
 from config.request_id import request_id_from
 from core.errors import ApplicationError
-from core.loop_local import loop_locals_close
+from core.loop_local import loop_locals_close_if_short_lived
 
 logger = logging.getLogger(__name__)
 
@@ -331,7 +331,8 @@ class ConnectionDetailsApi(APIView):
         try:
             result = await answer(req)
         finally:
-            await loop_locals_close()  # this loop ends with the request (async_to_sync)
+            # Under the test client or a WSGI server this loop ends with the request (async_to_sync).
+            await loop_locals_close_if_short_lived()
         response = HttpResponse(result.encoded(), status=result.status, content_type="application/json")
         for name, value in result.headers.items():
             response[name] = value

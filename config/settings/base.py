@@ -156,6 +156,9 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "calls.api.exceptions.api_exception_handler",
 }
+# POST /api/connection-details on its own ASGI route in front of Django (calls/api/asgi.py); off, it goes
+# through Django's handler and middleware like every other request (measured in docs/performance.md).
+CALL_START_ROUTE: bool = env.bool("CALL_START_ROUTE", default=True)
 # Throttles for POST /api/connection-details (DRF rate syntax: N/second|minute|hour|day).
 CONNECTION_DETAILS_RATE_PER_IP: str = env("CONNECTION_DETAILS_RATE_PER_IP", default="20/minute")
 CONNECTION_DETAILS_RATE_PER_RESTAURANT: str = env(
