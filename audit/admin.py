@@ -1,0 +1,99 @@
+"""The audit trail in the admin: read-only; operators read all of it, owners their own tenants' entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+
+from audit.models import AuditEntry
+from audit.selectors import audit_entries_visible_to
+from tenants.admin import is_operator, owner_tenant_ids
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_label", "source", "action", "object_type", "object_repr", "change_summary"]
+    list_filter = ["source", "action", "actor_is_operator", "object_type"]
+    search_fields = ["actor_label", "object_repr", "object_id", "detail", "request_id"]
+    date_hierarchy = "at"
+    list_per_page = 50
+    fields = [
+        "at",
+        "tenant",
+        "actor_label",
+        "actor_is_operator",
+        "source",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "change_table",
+        "detail",
+        "remote_addr",
+        "request_id",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
+        return audit_entries_visible_to(user=request.user).select_related("tenant")
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        return [*self.list_display[:1], "tenant", *self.list_display[1:]] if is_operator(request) else self.list_display
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        return ["tenant", *self.list_filter] if is_operator(request) else self.list_filter
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request) or bool(owner_tenant_ids(request))
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if is_operator(request):
+            return True
+        owned = owner_tenant_ids(request)
+        return bool(owned) if obj is None else getattr(obj, "tenant_id", None) in owned
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    @admin.display(description="Changes")
+    def change_summary(self, obj: AuditEntry) -> str:
+        if obj.detail:
+            return obj.detail[:120]
+        if obj.action in ("create", "delete"):
+            return ", ".join(sorted(obj.changes))[:120]
+        return "; ".join(f"{k}: {_short(v[0])} → {_short(v[1])}" for k, v in _pairs(obj))[:160]
+
+    @admin.display(description="What changed")
+    def change_table(self, obj: AuditEntry) -> str:
+        pairs = list(_pairs(obj))
+        if pairs:
+            return format_html(
+                '<table><thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead><tbody>{}</tbody></table>',
+                format_html_join(
+                    "", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", ((k, _short(a, 300), _short(b, 300)) for k, (a, b) in pairs)
+                ),
+            )
+        if obj.changes:
+            return format_html_join("", "<div>{}: {}</div>", ((k, _short(v, 300)) for k, v in obj.changes.items()))
+        return "—"
+
+
+def _pairs(obj: AuditEntry) -> Any:
+    for key, value in (obj.changes or {}).items():
+        if isinstance(value, list) and len(value) == 2:
+            yield key, value
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = "—" if value is None or value == "" else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
