@@ -16,10 +16,24 @@ from tenants.admin import is_operator
 
 @admin.register(AccessAttempt)
 class AccessAttemptAdmin(admin.ModelAdmin):
-    list_display = ["attempt_time", "username", "ip_address", "failures_since_start", "locked_out", "path_info"]
+    list_display = [
+        "attempt_time",
+        "username",
+        "ip_address",
+        "failures_since_start",
+        "locked_out",
+        "path_info",
+    ]
     search_fields = ["username", "ip_address"]
-    readonly_fields = ["attempt_time", "username", "ip_address", "user_agent", "path_info", "failures_since_start"]
-    fields = readonly_fields
+    readonly_fields = [
+        "attempt_time",
+        "username",
+        "ip_address",
+        "user_agent",
+        "path_info",
+        "failures_since_start",
+    ]
+    fields = tuple(readonly_fields)
     actions = ["unlock"]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -47,4 +61,6 @@ class AccessAttemptAdmin(admin.ModelAdmin):
         removed = 0
         for username, ip in set(queryset.values_list("username", "ip_address")):
             removed += login_unlock(username=username, ip=ip)
-        self.message_user(request, f"Unlocked: {removed} record(s) of failed sign-ins cleared.", messages.SUCCESS)
+        self.message_user(
+            request, f"Unlocked: {removed} record(s) of failed sign-ins cleared.", messages.SUCCESS
+        )

@@ -25,7 +25,9 @@ logger = logging.getLogger(__name__)
 
 
 def _address_hash(email: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), email.strip().lower().encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(settings.SECRET_KEY.encode(), email.strip().lower().encode(), hashlib.sha256).hexdigest()[
+        :32
+    ]
 
 
 def password_reset_allowed(*, email: str, request: HttpRequest | None) -> bool:
@@ -38,7 +40,11 @@ def password_reset_allowed(*, email: str, request: HttpRequest | None) -> bool:
         if cache.incr(client_key) > settings.PASSWORD_RESET_CLIENT_LIMIT:
             logger.warning("password reset: client over its limit", extra={"client": ident})
             return False
-        if not cache.add(password_reset_address_key(_address_hash(email)), 1, timeout=settings.PASSWORD_RESET_ADDRESS_INTERVAL_SECONDS):
+        if not cache.add(
+            password_reset_address_key(_address_hash(email)),
+            1,
+            timeout=settings.PASSWORD_RESET_ADDRESS_INTERVAL_SECONDS,
+        ):
             logger.info("password reset: address in its quiet period, no email sent")
             return False
     except (*CACHE_ERRORS, ValueError):
@@ -48,6 +54,6 @@ def password_reset_allowed(*, email: str, request: HttpRequest | None) -> bool:
 
 
 class RateLimitedPasswordResetForm(PasswordResetForm):
-    def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
-        if password_reset_allowed(email=self.cleaned_data["email"], request=request):
-            super().save(*args, request=request, **kwargs)
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if password_reset_allowed(email=self.cleaned_data["email"], request=kwargs.get("request")):
+            super().save(*args, **kwargs)

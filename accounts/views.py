@@ -52,7 +52,9 @@ def _context(request: HttpRequest, title: str, **extra: Any) -> dict[str, Any]:
 
 def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return reverse("admin:index")
 
@@ -61,7 +63,9 @@ def _signed_in(view: Any) -> Any:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not (request.user.is_authenticated and request.user.is_active and request.user.is_staff):
-            return HttpResponseRedirect(f"{reverse('admin:login')}?{urlencode({'next': request.get_full_path()})}")
+            return HttpResponseRedirect(
+                f"{reverse('admin:login')}?{urlencode({'next': request.get_full_path()})}"
+            )
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -74,7 +78,9 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 def _show_recovery_codes(request: HttpRequest, codes: list[str], *, first_time: bool) -> HttpResponse:
     # Rendered, never redirected: the codes must not be stored anywhere, not even in the session.
-    context = _context(request, "Your recovery codes", codes=codes, first_time=first_time, next=_next_url(request))
+    context = _context(
+        request, "Your recovery codes", codes=codes, first_time=first_time, next=_next_url(request)
+    )
     return _no_store(render(request, "accounts/recovery_codes.html", context))
 
 
@@ -86,7 +92,9 @@ def setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     if two_factor.two_factor_need(user) is two_factor.Need.VERIFY:
         # Someone with the password but not the phone must not enrol a phone of their own.
-        return HttpResponseRedirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next_url(request)})}")
+        return HttpResponseRedirect(
+            f"{reverse('two_factor_verify')}?{urlencode({'next': _next_url(request)})}"
+        )
     device = two_factor.totp_device_pending(user=user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -101,7 +109,10 @@ def setup(request: HttpRequest) -> HttpResponse:
         request,
         "Set up two-factor sign-in",
         form=form,
-        qr_svg=mark_safe(segno.make(uri, error="m").svg_inline(scale=5, dark="#1f2937", light="#ffffff")),  # noqa: S308
+        # segno writes the SVG itself from the otpauth URI; nothing user-typed is in it unescaped.
+        qr_svg=mark_safe(  # noqa: S308
+            segno.make(uri, error="m").svg_inline(scale=5, omitsize=True, dark="#1f2937", light="#ffffff")
+        ),
         secret_groups=" ".join(b32[i : i + 4] for i in range(0, len(b32), 4)),
         required=user.is_superuser and two_factor.operators_must_enrol(),
         next=_next_url(request),
@@ -117,7 +128,9 @@ def verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     need = two_factor.two_factor_need(user)
     if need is two_factor.Need.ENROL:
-        return HttpResponseRedirect(f"{reverse('two_factor_setup')}?{urlencode({'next': _next_url(request)})}")
+        return HttpResponseRedirect(
+            f"{reverse('two_factor_setup')}?{urlencode({'next': _next_url(request)})}"
+        )
     if need is two_factor.Need.NOTHING:
         return HttpResponseRedirect(_next_url(request))
     form = CodeForm(request.POST or None)
@@ -127,7 +140,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             if isinstance(device, StaticDevice):
                 left = two_factor.recovery_codes_left(user=user)
-                audit_record(action="two_factor.recovery_code_used", obj=user, detail=f"{left} left")
+                audit_record(action="two_factor.recovery_code_used", obj=device, detail=f"{left} left")
                 messages.warning(
                     request,
                     f"You signed in with a recovery code; {left} left. Each works once: "
@@ -136,7 +149,9 @@ def verify(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(_next_url(request))
         form.add_error("code", "That code is not right, or too many wrong codes were tried: wait a moment.")
     return render(
-        request, "accounts/two_factor_verify.html", _context(request, "Two-factor sign-in", form=form, next=_next_url(request))
+        request,
+        "accounts/two_factor_verify.html",
+        _context(request, "Two-factor sign-in", form=form, next=_next_url(request)),
     )
 
 
@@ -151,7 +166,9 @@ def manage(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and has_totp:
         action = request.POST.get("action")
         if action == "recovery_codes":
-            return _show_recovery_codes(request, two_factor.recovery_codes_create(user=user), first_time=False)
+            return _show_recovery_codes(
+                request, two_factor.recovery_codes_create(user=user), first_time=False
+            )
         if action == "remove" and not required:
             two_factor.two_factor_remove(user=user, reason="turned off by the user")
             messages.success(request, "Two-factor sign-in is off. Your password alone now signs you in.")
@@ -175,7 +192,9 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
-def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
     """django-axes' answer to a locked-out sign-in: a page that says what happened and what to do."""
     from axes.helpers import get_cool_off
 

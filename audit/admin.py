@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -16,14 +17,14 @@ from tenants.admin import is_operator, owner_tenant_ids
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_label", "source", "action", "object_type", "object_repr", "change_summary"]
-    list_filter = ["source", "action", "actor_is_operator", "object_type"]
+    list_display = ["at", "actor_label", "action", "what", "change_summary"]
+    list_filter = ["source", "action", "actor_is_operator"]
     search_fields = ["actor_label", "object_repr", "object_id", "detail", "request_id"]
     date_hierarchy = "at"
     list_per_page = 50
-    fields = [
+    _fields: tuple[str, ...] = (
         "at",
-        "tenant",
+        "tenant_name",
         "actor_label",
         "actor_is_operator",
         "source",
@@ -35,14 +36,19 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "detail",
         "remote_addr",
         "request_id",
-    ]
-    readonly_fields = fields
+    )
+    fields = _fields
+    readonly_fields = _fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
         return audit_entries_visible_to(user=request.user).select_related("tenant")
 
     def get_list_display(self, request: HttpRequest) -> Any:
-        return [*self.list_display[:1], "tenant", *self.list_display[1:]] if is_operator(request) else self.list_display
+        return (
+            [*self.list_display[:1], "tenant", *self.list_display[1:]]
+            if is_operator(request)
+            else self.list_display
+        )
 
     def get_list_filter(self, request: HttpRequest) -> Any:
         return ["tenant", *self.list_filter] if is_operator(request) else self.list_filter
@@ -65,6 +71,25 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
+    @admin.display(description="Tenant")
+    def tenant_name(self, obj: AuditEntry) -> str:
+        # Plain text: owners have no tenant page to link to, and a deleted tenant keeps its id only.
+        return (
+            obj.tenant.name
+            if obj.tenant_id and obj.tenant
+            else (f"#{obj.tenant_id}" if obj.tenant_id else "—")
+        )
+
+    @admin.display(description="What", ordering="object_repr")
+    def what(self, obj: AuditEntry) -> str:
+        if not obj.object_type:
+            return "—"
+        try:
+            kind = apps.get_model(obj.object_type).__dict__["_meta"].verbose_name
+        except (LookupError, ValueError):
+            kind = obj.object_type
+        return f"{kind}: {obj.object_repr}"
+
     @admin.display(description="Changes")
     def change_summary(self, obj: AuditEntry) -> str:
         if obj.detail:
@@ -78,13 +103,17 @@ class AuditEntryAdmin(admin.ModelAdmin):
         pairs = list(_pairs(obj))
         if pairs:
             return format_html(
-                '<table><thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead><tbody>{}</tbody></table>',
+                "<table><thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead><tbody>{}</tbody></table>",
                 format_html_join(
-                    "", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", ((k, _short(a, 300), _short(b, 300)) for k, (a, b) in pairs)
+                    "",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    ((k, _short(a, 300), _short(b, 300)) for k, (a, b) in pairs),
                 ),
             )
         if obj.changes:
-            return format_html_join("", "<div>{}: {}</div>", ((k, _short(v, 300)) for k, v in obj.changes.items()))
+            return format_html_join(
+                "", "<div>{}: {}</div>", ((k, _short(v, 300)) for k, v in obj.changes.items())
+            )
         return "—"
 
 

@@ -34,11 +34,12 @@ class AuditActor:
         return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
-_current: ContextVar[AuditActor] = ContextVar("audit_actor", default=AuditActor())
+_NOBODY = AuditActor()
+_current: ContextVar[AuditActor | None] = ContextVar("audit_actor", default=None)
 
 
 def current_actor() -> AuditActor:
-    return _current.get()
+    return _current.get() or _NOBODY
 
 
 @contextmanager
@@ -56,7 +57,7 @@ def audit_context(
     the middleware, which already binds the request's user); a Celery task binds the user who asked for
     the work.
     """
-    outer = _current.get()
+    outer = current_actor()
     changes: dict[str, Any] = {}
     if source is not None:
         changes["source"] = source
@@ -72,9 +73,10 @@ def audit_context(
         )
     if remote_addr is not None:
         changes["remote_addr"] = remote_addr
-    token = _current.set(replace(outer, **changes))
+    bound = replace(outer, **changes)
+    token = _current.set(bound)
     try:
-        yield _current.get()
+        yield bound
     finally:
         _current.reset(token)
 
@@ -82,7 +84,7 @@ def audit_context(
 @contextmanager
 def audit_rows_muted() -> Iterator[None]:
     """Skip the per-row entries inside a bulk write that records one summary entry itself (menu import)."""
-    token = _current.set(replace(_current.get(), muted=True))
+    token = _current.set(replace(current_actor(), muted=True))
     try:
         yield
     finally:

@@ -19,7 +19,7 @@ class AuditEntry(models.Model):
         WEB = "web", "Web"
         SYSTEM = "system", "System"
 
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    at = models.DateTimeField("when", default=timezone.now, db_index=True)
     # No database constraint on either key: an entry outlives the tenant or user it names, and the owner of
     # a deleted tenant has no membership left to read it by, while operators still can.
     tenant = models.ForeignKey(
@@ -34,24 +34,24 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     # The actor's name at the time (a user may be renamed or deleted later), or who ran a command.
-    actor_label = models.CharField(max_length=150, blank=True)
-    actor_is_operator = models.BooleanField(default=False)
+    actor_label = models.CharField("who", max_length=150, blank=True)
+    actor_is_operator = models.BooleanField("operator", default=False)
     source = models.CharField(max_length=16, choices=Source.choices)
     # create / update / delete for rows; a dotted verb (tenant.suspend, login.unlock...) for other actions.
     action = models.CharField(max_length=40)
-    object_type = models.CharField(max_length=100, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    object_repr = models.CharField(max_length=200, blank=True)
+    object_type = models.CharField("kind of record", max_length=100, blank=True)
+    object_id = models.CharField("record id", max_length=64, blank=True)
+    object_repr = models.CharField("record", max_length=200, blank=True)
     # {field: [before, after]} for rows; free-form facts for actions. Secrets are never stored.
     changes = models.JSONField(default=dict, blank=True)
     detail = models.CharField(max_length=500, blank=True)
-    remote_addr = models.GenericIPAddressField(null=True, blank=True)
-    request_id = models.CharField(max_length=64, blank=True)
+    remote_addr = models.GenericIPAddressField("client address", null=True, blank=True)
+    request_id = models.CharField("request id", max_length=64, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = "audit entry"
-        verbose_name_plural = "audit trail"
+        verbose_name_plural = "audit entries"
         indexes = [
             models.Index(fields=["tenant", "-at"], name="audit_tenant_at"),
             models.Index(fields=["object_type", "object_id"], name="audit_object"),

@@ -17,7 +17,7 @@ from audit.services import audit_record, jsonable
 
 # Never worth an entry of their own: they change with every save.
 ALWAYS_SKIPPED = frozenset({"created_at", "updated_at", "last_login", "last_used_at"})
-SECRET = "(changed)"
+CHANGED_MARK = "(changed)"
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def _after_save(
         if created and new in (None, "", [], {}):
             continue
         if attname in spec.secret:
-            changes[attname] = ["", SECRET] if not created else ["", "(set)"]
+            changes[attname] = ["", CHANGED_MARK] if not created else ["", "(set)"]
         else:
             changes[attname] = [jsonable(old), jsonable(new)]
     if not created and not changes:

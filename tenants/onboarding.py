@@ -69,7 +69,11 @@ def tenant_onboard(
             row.full_clean()
             row.save()
         _, key = api_key_create(tenant=tenant, name="onboarding")
-        audit_record(action="tenant.onboard", obj=tenant, detail=f"owner {owner_email}, first restaurant {restaurant_name}")
+        audit_record(
+            action="tenant.onboard",
+            obj=tenant,
+            detail=f"owner {owner_email}, first restaurant {restaurant_name}",
+        )
         transaction.on_commit(lambda: _send_set_password_email(owner))
     return OnboardingResult(tenant, restaurant, owner_email, key, embed_snippet(restaurant))
 

@@ -110,9 +110,7 @@ def test_owners_never_see_failed_sign_ins(owner_user, world_a):
 
 def test_six_reset_requests_send_one_email_and_all_answer_alike(owner_user):
     client = Client()
-    responses = [
-        client.post(reverse("password_reset"), {"email": owner_user.email}) for _ in range(6)
-    ]
+    responses = [client.post(reverse("password_reset"), {"email": owner_user.email}) for _ in range(6)]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [owner_user.email]
     assert {r.status_code for r in responses} == {302}

@@ -82,7 +82,8 @@ def test_the_sold_out_action_is_recorded_per_item(world_a):
     client = world_a.client_for(world_a.member)
     item = _item(world_a)
     client.post(
-        reverse("admin:tenants_menuitem_changelist"), {"action": "mark_sold_out", "_selected_action": [item.pk]}
+        reverse("admin:tenants_menuitem_changelist"),
+        {"action": "mark_sold_out", "_selected_action": [item.pk]},
     )
     entry = AuditEntry.objects.get(object_type="tenants.menuitem", action="update")
     assert entry.changes == {"is_available": [True, False]} and entry.actor == world_a.member
@@ -124,7 +125,11 @@ def test_onboarding_by_command_records_every_row_it_made(db):
     entries = AuditEntry.objects.filter(source="command")
     kinds = {(e.action, e.object_type) for e in entries}
     assert ("tenant.onboard", "tenants.tenant") in kinds
-    assert {("create", "tenants.tenant"), ("create", "tenants.restaurant"), ("create", "tenants.apikey")} <= kinds
+    assert {
+        ("create", "tenants.tenant"),
+        ("create", "tenants.restaurant"),
+        ("create", "tenants.apikey"),
+    } <= kinds
     assert all(e.tenant_id == tenant.pk for e in entries if e.object_type.startswith("tenants."))
 
 
@@ -132,7 +137,8 @@ def test_operator_actions_are_marked_and_visible_only_to_operators(world_a, oper
     client = Client()
     client.force_login(operator)
     client.post(
-        reverse("admin:tenants_tenant_changelist"), {"action": "suspend", "_selected_action": [world_a.tenant.pk]}
+        reverse("admin:tenants_tenant_changelist"),
+        {"action": "suspend", "_selected_action": [world_a.tenant.pk]},
     )
     entry = AuditEntry.objects.get(action="tenant.suspend")
     assert entry.actor == operator and entry.actor_is_operator and entry.source == "admin"
@@ -188,7 +194,9 @@ def test_every_tenant_owned_model_is_audited():
 
 @pytest.fixture
 def b_entry(world_b):
-    return audit_record(action="update", obj=world_b.restaurant, changes={"name": ["x", "Bravo Secret Rename"]})
+    return audit_record(
+        action="update", obj=world_b.restaurant, changes={"name": ["x", "Bravo Secret Rename"]}
+    )
 
 
 @pytest.mark.parametrize("role", ["owner", "member", "outsider"])
@@ -221,8 +229,12 @@ def test_nobody_changes_or_deletes_an_entry(world_a, world_b, outsider, b_entry,
 
 
 def test_owners_read_their_own_members_do_not_operators_read_all(world_a, world_b, operator, b_entry):
-    own = audit_record(action="update", obj=world_a.restaurant, changes={"name": ["a", "Alpha Visible Rename"]})
-    owner_page = world_a.client_for(world_a.owner).get(reverse("admin:audit_auditentry_changelist")).content.decode()
+    own = audit_record(
+        action="update", obj=world_a.restaurant, changes={"name": ["a", "Alpha Visible Rename"]}
+    )
+    owner_page = (
+        world_a.client_for(world_a.owner).get(reverse("admin:audit_auditentry_changelist")).content.decode()
+    )
     assert "Alpha Bistro" in owner_page
     member = world_a.client_for(world_a.member).get(reverse("admin:audit_auditentry_changelist"))
     assert member.status_code == 403

@@ -131,7 +131,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False  # accounts/admin.py registers an operators-only list with an Unlock action
 AXES_VERBOSE = False
 # Password reset: one email per address per quiet period, a few requests per client per window.
-PASSWORD_RESET_ADDRESS_INTERVAL_SECONDS: int = env.int("PASSWORD_RESET_ADDRESS_INTERVAL_SECONDS", default=15 * 60)
+PASSWORD_RESET_ADDRESS_INTERVAL_SECONDS: int = env.int(
+    "PASSWORD_RESET_ADDRESS_INTERVAL_SECONDS", default=15 * 60
+)
 PASSWORD_RESET_CLIENT_LIMIT: int = env.int("PASSWORD_RESET_CLIENT_LIMIT", default=5)
 PASSWORD_RESET_CLIENT_WINDOW_SECONDS: int = 60 * 60
 # Operators (superusers) must sign in with a second factor (TOTP). Turning this off is for a local demo
