@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.lockout import login_unlock
-from tenants.admin import is_operator
+from tenants.scoping import is_operator
 
 
 @admin.register(AccessAttempt)

@@ -4,8 +4,4 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "audit"
     verbose_name = "Audit trail"
-
-    def ready(self) -> None:
-        from audit import registry
-
-        registry.register_defaults()
+    # Each app registers its own audited models in its ready() (audit.registry.audit_register).

@@ -1,12 +1,14 @@
-"""One append-only row per change to tenant-owned data and per operator action: who, when, what."""
+"""One append-only row per change to tenant-owned data and per operator action: who, when, what.
+
+The audit app sits below the catalog (tenants imports it to record its changes), so nothing here imports
+tenants: the tenant is referred to by its app label only.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-
-from tenants.models import Tenant
 
 
 class AuditEntry(models.Model):
@@ -23,7 +25,12 @@ class AuditEntry(models.Model):
     # No database constraint on either key: an entry outlives the tenant or user it names, and the owner of
     # a deleted tenant has no membership left to read it by, while operators still can.
     tenant = models.ForeignKey(
-        Tenant, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "tenants.Tenant",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

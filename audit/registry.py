@@ -108,29 +108,3 @@ def _after_delete(sender: type[models.Model], instance: Any, **kwargs: Any) -> N
         if getattr(instance, a) not in (None, "", [], {})
     }
     audit_record(action="delete", obj=instance, changes=changes)
-
-
-def register_defaults() -> None:
-    from django.contrib.auth import get_user_model
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from tenants import models as t
-
-    for model in (
-        t.Tenant,
-        t.Membership,
-        t.AllowedOrigin,
-        t.Restaurant,
-        t.OpeningHours,
-        t.SpecialDate,
-        t.MenuCategory,
-        t.MenuItem,
-    ):
-        audit_register(model)
-    audit_register(t.ApiKey, secret=("hashed_key",))
-    audit_register(get_user_model(), secret=("password",))
-    # Enrolment and removal of a second factor; the secrets and throttling counters are never stored.
-    device_noise = ("throttling_failure_timestamp", "throttling_failure_count", "last_t", "last_used_at")
-    audit_register(TOTPDevice, exclude=device_noise, secret=("key",))
-    audit_register(StaticDevice, exclude=device_noise)

@@ -33,9 +33,7 @@ def jsonable(value: Any) -> Any:
 def tenant_id_of(obj: models.Model | None) -> int | None:
     if obj is None:
         return None
-    from tenants.models import Tenant
-
-    if isinstance(obj, Tenant):
+    if obj._meta.label_lower == "tenants.tenant":
         return obj.pk
     tenant_id = getattr(obj, "tenant_id", None)
     return tenant_id if isinstance(tenant_id, int) else None

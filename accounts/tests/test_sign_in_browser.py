@@ -60,7 +60,7 @@ def page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
     width, height = WIDTHS[request.param]
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
-    page.width_name = request.param  # type: ignore[attr-defined]
+    page.width_name = request.param
     yield page
     context.close()
 
