@@ -241,3 +241,19 @@ def test_owners_read_their_own_members_do_not_operators_read_all(world_a, world_
     op = world_a.client_for(operator).get(reverse("admin:audit_auditentry_changelist")).content.decode()
     assert "Alpha Bistro" in op and "Bravo Bistro" in op
     assert own.pk and b_entry.pk
+
+
+def test_an_api_request_authenticated_by_drf_is_recorded_as_its_user(world_a, settings):
+    # DRF authenticates inside the view, after the middleware bound the request: the actor is read then.
+    settings.ROOT_URLCONF = "audit.tests.api_urls"
+    item = _item(world_a)
+    response = Client().post(
+        f"/api/v1/items/{item.pk}/rename",
+        {"name": "Renamed over the API"},
+        content_type="application/json",
+        headers={"X-Test-User": world_a.owner.username},
+    )
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="update", object_type="tenants.menuitem")
+    assert entry.source == "api" and entry.actor == world_a.owner
+    assert entry.changes["name"] == [f"{world_a.tenant.name} Secret Dish", "Renamed over the API"]
