@@ -64,6 +64,19 @@ def test_a_lockout_counts_the_address_not_one_username(owner_user):
     assert _sign_in(other, owner_user.username, "Right-horse-battery-9").status_code == 302
 
 
+def test_signing_in_to_ones_own_account_between_guesses_does_not_reset_the_count(owner_user, world_b):
+    world_b.owner.set_password("Attackers-own-pass-7")
+    world_b.owner.save()
+    client = Client()
+    for _ in range(2):
+        for _ in range(2):
+            _sign_in(client, owner_user.username, "guess")
+        assert _sign_in(client, world_b.owner.username, "Attackers-own-pass-7").status_code == 302
+        client.logout()
+    _sign_in(client, owner_user.username, "guess")  # the fifth wrong password
+    assert _sign_in(client, owner_user.username, "Right-horse-battery-9").status_code == 429
+
+
 def test_after_the_cool_off_the_right_password_works_again(owner_user):
     client = Client()
     _lock_out(client, owner_user.username)

@@ -127,7 +127,9 @@ AXES_COOLOFF_TIME: timedelta = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES"
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_CLIENT_IP_CALLABLE = "accounts.client.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the address's failures: otherwise anyone with an account of their own could
+# sign in between guesses at someone else's and never be locked out.
+AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ADMIN = False  # accounts/admin.py registers an operators-only list with an Unlock action
 AXES_VERBOSE = False
 # Password reset: one email per address per quiet period, a few requests per client per window.
