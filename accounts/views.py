@@ -161,6 +161,12 @@ def verify(request: HttpRequest) -> HttpResponse:
 def manage(request: HttpRequest) -> HttpResponse:
     """What the signed-in person has enrolled; new recovery codes; owners may turn two-factor off."""
     user = request.user
+    need = two_factor.two_factor_need(user)
+    if need is not two_factor.Need.NOTHING:
+        # The two-factor pages are open before the second factor, so this one checks it itself: a stolen
+        # password must not be enough to mint recovery codes or turn two-factor off.
+        target = "two_factor_setup" if need is two_factor.Need.ENROL else "two_factor_verify"
+        return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
     has_totp = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     required = user.is_superuser and two_factor.operators_must_enrol()
     if request.method == "POST" and has_totp:

@@ -101,6 +101,24 @@ def test_each_sign_in_asks_for_a_current_code(operator):
     assert client.get("/admin/").status_code == 200
 
 
+def test_a_password_alone_cannot_mint_recovery_codes_or_turn_two_factor_off(world_a):
+    enrolled = world_a.client_for(world_a.owner)
+    _enrol(enrolled, world_a.owner)
+    codes_before = set(StaticToken.objects.filter(device__user=world_a.owner).values_list("token", flat=True))
+
+    thief = world_a.client_for(world_a.owner)  # knows the password, not the phone
+    for action in ("recovery_codes", "remove"):
+        response = thief.post(reverse("two_factor_manage"), {"action": action})
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("two_factor_verify"))
+        assert "<li>" not in response.content.decode()
+    assert TOTPDevice.objects.filter(user=world_a.owner, confirmed=True).exists()
+    assert (
+        set(StaticToken.objects.filter(device__user=world_a.owner).values_list("token", flat=True))
+        == codes_before
+    )
+
+
 def test_verify_never_redirects_off_site(operator):
     device = TOTPDevice.objects.create(user=operator, name="phone", confirmed=True)
     client = Client()
