@@ -60,6 +60,14 @@ def _clean_cache() -> Any:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _operators_two_factor(request: pytest.FixtureRequest, settings: Any) -> None:
+    # Production makes operators enrol a second factor before any admin page (accounts/middleware.py).
+    # Tests of other features sign operators in with force_login and would all land on the enrolment
+    # page, so they run with the rule relaxed; tests marked two_factor (accounts/tests) run with it on.
+    settings.OPERATOR_TWO_FACTOR_REQUIRED = request.node.get_closest_marker("two_factor") is not None
+
+
 @dataclass
 class TenantWorld:
     tenant: Tenant

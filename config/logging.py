@@ -122,5 +122,7 @@ def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
         "loggers": {
             # Django logs each 4xx/5xx itself; the request id is on those records too.
             "django.request": {"level": "WARNING"},
+            # django-axes logs every sign-in and reset at INFO; failures and lockouts come at WARNING.
+            "axes": {"level": "WARNING"},
         },
     }

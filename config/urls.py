@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts.views import RateLimitedPasswordResetView
 from config.health import healthz, readyz
 from config.metrics import metrics_view
 
@@ -13,9 +14,14 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
+    # The reset form is rate-limited (accounts/password_reset.py); naming it admin_password_reset puts a
+    # "Forgotten your password?" link on the admin's sign-in page.
+    path("admin/password_reset/", RateLimitedPasswordResetView.as_view(), name="admin_password_reset"),
     path("admin/", admin.site.urls),
+    path("accounts/two-factor/", include("accounts.urls")),
     # Set-password links for newly onboarded owners (Django's password-reset confirm views).
     path("accounts/login/", RedirectView.as_view(url="/admin/login/"), name="login"),
+    path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("calls.api.urls")),
     path("", include("web.urls")),

@@ -51,3 +51,14 @@ def request_rate_key(scope: str, ident: str) -> str:
     # A sorted set of request times in the sliding window (calls/api/throttles.py). v2: DRF's own
     # throttle kept a pickled list under its own key names, so the two never read each other's data.
     return f"request-rate:v2:{scope}:{ident}"
+
+
+def password_reset_address_key(address_hash: str) -> str:
+    # Present while an address is in its quiet period after a reset email (accounts/password_reset.py).
+    # The address itself never appears in a key: it is a keyed hash.
+    return f"password-reset:v1:address:{address_hash}"
+
+
+def password_reset_client_key(ident: str) -> str:
+    # A counter of reset requests from one client address in the current window.
+    return f"password-reset:v1:client:{ident}"

@@ -13,6 +13,8 @@ from django.contrib.auth.models import User
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from audit.context import audit_context, audit_rows_muted, current_actor
+from audit.services import audit_record
 from tenants.cache import restaurant_snapshot_invalidate
 from tenants.menu_io import Format, MenuFileError, ParsedMenu, Problem, menu_parse
 from tenants.models import MENU_ITEM_CONTENT_FIELDS, MenuCategory, MenuImport, MenuItem, Restaurant
@@ -105,9 +107,20 @@ def menu_import_apply(*, menu_import_id: int) -> MenuImport:
                 problems = _unknown_categories(restaurant=restaurant, menu=menu)
                 if problems:
                     raise MenuFileError(problems)
-            summary = _menu_write(
-                restaurant=restaurant, menu=menu, replace=record.mode == MenuImport.Mode.REPLACE
-            )
+            # One audit entry for the whole file (below) rather than one per row.
+            with audit_rows_muted():
+                summary = _menu_write(
+                    restaurant=restaurant, menu=menu, replace=record.mode == MenuImport.Mode.REPLACE
+                )
+            with audit_context(source="import"):
+                audit_record(
+                    action="menu.import",
+                    obj=restaurant,
+                    changes={"import_id": record.pk, "file": record.filename, "mode": record.mode},
+                    detail=summary,
+                    # A Celery worker has no request: the entry names who uploaded the file.
+                    user=None if current_actor().resolved_user() else record.created_by,
+                )
             # Once, after commit, however many rows changed.
             restaurant_snapshot_invalidate(public_ids=[restaurant.public_id])
     except MenuFileError as exc:

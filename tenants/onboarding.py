@@ -15,6 +15,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
+from audit.services import audit_record
 from tenants.api_keys import api_key_create
 from tenants.cache import tenant_snapshots_invalidate
 from tenants.models import AllowedOrigin, Membership, Restaurant, Tenant
@@ -68,6 +69,11 @@ def tenant_onboard(
             row.full_clean()
             row.save()
         _, key = api_key_create(tenant=tenant, name="onboarding")
+        audit_record(
+            action="tenant.onboard",
+            obj=tenant,
+            detail=f"owner {owner_email}, first restaurant {restaurant_name}",
+        )
         transaction.on_commit(lambda: _send_set_password_email(owner))
     return OnboardingResult(tenant, restaurant, owner_email, key, embed_snippet(restaurant))
 
@@ -88,6 +94,7 @@ def tenant_suspend(*, tenant: Tenant) -> None:
     """Stop new sessions at once: the status change and the cached snapshots both take effect on commit."""
     with transaction.atomic():
         Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.SUSPENDED)
+        audit_record(action="tenant.suspend", obj=tenant, changes={"status": [tenant.status, "suspended"]})
         tenant_snapshots_invalidate(tenant_id=tenant.pk)
     tenant.status = Tenant.Status.SUSPENDED
 
@@ -95,5 +102,6 @@ def tenant_suspend(*, tenant: Tenant) -> None:
 def tenant_reactivate(*, tenant: Tenant) -> None:
     with transaction.atomic():
         Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.ACTIVE)
+        audit_record(action="tenant.reactivate", obj=tenant, changes={"status": [tenant.status, "active"]})
         tenant_snapshots_invalidate(tenant_id=tenant.pk)
     tenant.status = Tenant.Status.ACTIVE

@@ -32,6 +32,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "tenants",
     "calls",
+    # Sign-in protection (docs/security.md): lockouts, two-factor, and the audit trail.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "accounts",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -42,8 +49,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
+    "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -113,6 +125,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Sign-in protection (docs/security.md)
+# django-axes counts failed sign-ins on every login form and refuses further tries, the right password too,
+# until the cool-off ends or an operator unlocks (admin: Access attempts → Unlock; manage.py login_unlock).
+AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT: int = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME: timedelta = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+# Counted per client address: locking a username instead would let anyone lock an operator out.
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "accounts.client.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+# A success does not wipe the address's failures: otherwise anyone with an account of their own could
+# sign in between guesses at someone else's and never be locked out.
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ADMIN = False  # accounts/admin.py registers an operators-only list with an Unlock action
+AXES_VERBOSE = False
+# Password reset: one email per address per quiet period, a few requests per client per window.
+PASSWORD_RESET_ADDRESS_INTERVAL_SECONDS: int = env.int(
+    "PASSWORD_RESET_ADDRESS_INTERVAL_SECONDS", default=15 * 60
+)
+PASSWORD_RESET_CLIENT_LIMIT: int = env.int("PASSWORD_RESET_CLIENT_LIMIT", default=5)
+PASSWORD_RESET_CLIENT_WINDOW_SECONDS: int = 60 * 60
+# Operators (superusers) must sign in with a second factor (TOTP). Turning this off is for a local demo
+# only: production.py refuses to start with it off.
+OPERATOR_TWO_FACTOR_REQUIRED: bool = env.bool("OPERATOR_TWO_FACTOR_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "Hostline"
 
 # Owners type "example.com" for their website; assume https like Django 6 will.
 FORMS_URLFIELD_ASSUME_HTTPS = True

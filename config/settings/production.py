@@ -11,6 +11,10 @@ if not DATABASE_URL:
     raise ImproperlyConfigured("DATABASE_URL is required in production (postgres://user:pass@host:5432/db).")
 if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL is required in production (redis://host:6379/0).")
+if not OPERATOR_TWO_FACTOR_REQUIRED:
+    raise ImproperlyConfigured(
+        "OPERATOR_TWO_FACTOR_REQUIRED=false is for a local demo only: operators sign in with two factors in production."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

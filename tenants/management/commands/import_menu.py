@@ -3,14 +3,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from audit.commands import AuditedCommand
 from tenants.menu_import import menu_import_create
 from tenants.menu_io import FORMATS, MAX_FILE_BYTES, menu_format_guess
 from tenants.models import MenuImport, Restaurant
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Import a restaurant's menu from a CSV or JSON file (format: docs/menu-import.md). All or nothing."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from audit.commands import AuditedCommand
 from tenants.onboarding import tenant_onboard
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Onboard a restaurant group: tenant, owner account (emailed a set-password link), first restaurant."
     )

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from audit.commands import AuditedCommand
 from tenants.models import Tenant
 from tenants.onboarding import tenant_reactivate, tenant_suspend
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Suspend or reactivate a tenant. Suspension stops new voice sessions at once."
 
     def add_arguments(self, parser: CommandParser) -> None:

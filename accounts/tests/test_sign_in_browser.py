@@ -1,0 +1,176 @@
+"""The sign-in pages in headless Chromium at desktop and phone widths: enrolment, code entry, lockout."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tenants.tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.two_factor, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
+WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
+PASSWORD = "Operator-pass-2026"
+
+
+def _chromium() -> str | None:
+    explicit = os.environ.get("CHROMIUM_PATH")
+    if explicit:
+        return explicit
+    candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+    return next((p for p in candidates if Path(p).exists()), None) or shutil.which("chromium")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = _chromium()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the browser tests: .ci/run installs Debian's chromium.")
+        pytest.skip("Chromium is not installed (apt-get install chromium); CI always runs these.")
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            instance = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=["--no-sandbox", "--disable-gpu"]
+            )
+            yield instance
+            instance.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(params=list(WIDTHS))
+def page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
+    width, height = WIDTHS[request.param]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.width_name = request.param
+    yield page
+    context.close()
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"sign-in-{name}-{page.width_name}.png"), full_page=True)
+    # Nothing is cut off or scrolls sideways on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def _code(device: TOTPDevice) -> str:
+    device.refresh_from_db()
+    # Each step may reuse the current code, and right after a wrong code django-otp makes one wait a second.
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    return str(totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)).zfill(
+        device.digits
+    )
+
+
+def _sign_in(page: Any, base: str, username: str, password: str) -> None:
+    page.goto(f"{base}/admin/login/?next=/admin/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+
+
+def test_an_operator_enrols_then_signs_in_with_a_code(page: Any, live_server: Any) -> None:
+    operator = UserFactory(username="op", is_superuser=True)
+    operator.set_password(PASSWORD)
+    operator.save()
+
+    _sign_in(page, live_server.url, "op", PASSWORD)
+    page.wait_for_url("**/accounts/two-factor/setup/**")
+    assert page.locator(".hl-qr svg").is_visible()
+    assert page.get_by_text("Operators see every restaurant").is_visible()
+    _shot(page, "enrol")
+
+    device = TOTPDevice.objects.get(user=operator, confirmed=False)
+    page.fill("#id_code", "000000")
+    page.click("input[type=submit]")
+    page.wait_for_selector(".errorlist")
+    assert page.get_by_text("That code does not match").is_visible()
+    _shot(page, "enrol-wrong-code")
+    page.fill("#id_code", _code(device))
+    page.click("input[type=submit]")
+    page.wait_for_selector("#recovery-codes li")
+    codes = page.locator("#recovery-codes li")
+    assert codes.count() == 10
+    _shot(page, "recovery-codes")
+    page.get_by_text("I have saved them").click()
+    page.wait_for_url("**/admin/")
+    assert page.get_by_text("Restaurants, hours and menus").is_visible()
+
+    # A new browser: password, then the code.
+    page.context.clear_cookies()
+    _sign_in(page, live_server.url, "op", PASSWORD)
+    page.wait_for_url("**/accounts/two-factor/verify/**")
+    _shot(page, "verify")
+    page.fill("#id_code", _code(device))
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.goto(f"{live_server.url}/accounts/two-factor/")
+    assert page.get_by_text("Operators cannot turn it off").is_visible()
+    _shot(page, "manage-operator")
+
+
+def test_an_owner_sees_two_factor_as_an_option(page: Any, live_server: Any, world_a: Any) -> None:
+    world_a.owner.set_password(PASSWORD)
+    world_a.owner.save()
+    _sign_in(page, live_server.url, world_a.owner.username, PASSWORD)
+    page.wait_for_url("**/admin/")
+    page.get_by_role("link", name="Two-factor sign-in").click()
+    assert page.get_by_text("Your password alone signs you in").is_visible()
+    _shot(page, "manage-owner")
+
+
+def test_wrong_passwords_end_on_a_clear_lockout_page(page: Any, live_server: Any, world_a: Any) -> None:
+    world_a.owner.set_password(PASSWORD)
+    world_a.owner.save()
+    for _ in range(5):
+        _sign_in(page, live_server.url, world_a.owner.username, "not-the-password")
+    _sign_in(page, live_server.url, world_a.owner.username, PASSWORD)
+    heading = page.get_by_role("heading", name="Sign-in paused")
+    assert heading.is_visible()
+    assert page.get_by_text("Try again in 15 minutes").is_visible()
+    _shot(page, "locked-out")
+
+
+def test_an_owner_reads_the_audit_trail(page: Any, live_server: Any, world_a: Any) -> None:
+    from decimal import Decimal
+
+    from audit.context import audit_context
+    from tenants.models import MenuItem
+
+    world_a.owner.set_password(PASSWORD)
+    world_a.owner.save()
+    item = MenuItem.objects.get(restaurant=world_a.restaurant)
+    with audit_context(source="admin", user=world_a.member):
+        item.price = Decimal("18.50")
+        item.description = "Slow-cooked, with a long description that must wrap on a phone screen nicely"
+        item.save()
+    _sign_in(page, live_server.url, world_a.owner.username, PASSWORD)
+    page.wait_for_url("**/admin/")
+    page.goto(f"{live_server.url}/admin/audit/auditentry/")
+    assert page.get_by_text("alpha-staff").first.is_visible()
+    _shot(page, "audit-list")
+    page.locator("#result_list tbody tr a").first.click()
+    page.wait_for_url("**/change/")
+    assert page.get_by_role("cell", name="18.50").is_visible()
+    _shot(page, "audit-entry")
