@@ -1,10 +1,13 @@
 """Opening-hours logic over a restaurant snapshot, always in the restaurant's own time zone.
 
-Hours are stored as local wall-clock times. Turning them into real instants needs care twice a year:
+Hours are stored as local wall-clock times. A wall-clock time T on date D becomes the first instant at
+which the restaurant's clock reads T or later on D; that is what staff and diners go by. Twice a year it
+needs care:
 - a time that does not exist (the spring-forward gap, e.g. 02:30 in Europe/Paris on the last Sunday of
-  March) is read with the offset in force before the gap, which lands it just after the gap (03:30);
+  March) is the instant the clocks jump (shown as 03:00): a restaurant opening at 02:30 is open as soon as
+  the clock reads 03:00, not half an hour later;
 - a time that happens twice (the autumn fall-back hour) means its first occurrence.
-Both follow from zoneinfo's fold=0 semantics, normalised through UTC.
+tenants/tests/test_hours_reference.py checks this module against a minute-by-minute walk of the clock.
 
 Instants are computed and returned in UTC: Python compares and subtracts two datetimes that share a
 tzinfo by wall clock, which is wrong across a DST change. Convert with `.astimezone()` only to display.
@@ -17,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+
 from tenants.snapshot import RestaurantSnapshot
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -28,9 +33,50 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+# How long the year's horizon for "when do you next open?" is: a restaurant closed for a long holiday still
+# has its reopening named.
+NEXT_OPENING_HORIZON_DAYS = 366
+
+# Dates as a diner hears them, per language ("Saturday 20 February", "samedi 20 février").
+DATE_PATTERNS = {
+    "en": "EEEE d MMMM",
+    "fr": "EEEE d MMMM",
+    "de": "EEEE, d. MMMM",
+    "es": "EEEE, d 'de' MMMM",
+    "it": "EEEE d MMMM",
+    "pt": "EEEE, d 'de' MMMM",
+    "nl": "EEEE d MMMM",
+    "ja": "M月d日EEEE",
+}
+
+
+def spoken_date(day: dt.date, language: str = "en") -> str:
+    """A date with its weekday in the restaurant's language, e.g. "Saturday 20 February"."""
+    language = (language or "en").split("-")[0]
+    return format_date(day, DATE_PATTERNS.get(language, DATE_PATTERNS["en"]), locale=language)
+
+
+def _wall(instant: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    return instant.astimezone(zone).replace(tzinfo=None)
+
+
 def _at(day: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime:
-    # In UTC, a nonexistent (gap) time becomes the real instant just after the gap.
-    return dt.datetime.combine(day, time).replace(tzinfo=zone, fold=0).astimezone(dt.UTC)
+    """The first instant (UTC) at which the local clock reads `time` on `day`, or later."""
+    naive = dt.datetime.combine(day, time)
+    first = naive.replace(tzinfo=zone, fold=0).astimezone(dt.UTC)  # the earlier one when it happens twice
+    if _wall(first, zone) == naive:
+        return first
+    # In a spring-forward gap: fold=0 reads the time with the offset before the gap (after the jump),
+    # fold=1 with the one after it (before the jump). The clocks jump between the two; find that instant.
+    low = naive.replace(tzinfo=zone, fold=1).astimezone(dt.UTC)
+    low, high = min(low, first), max(low, first)
+    while high - low > dt.timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if _wall(middle, zone) >= naive:
+            high = middle
+        else:
+            low = middle
+    return high.replace(microsecond=0)
 
 
 def local_now(snapshot: RestaurantSnapshot, now: dt.datetime | None = None) -> dt.datetime:
@@ -73,27 +119,42 @@ def is_open_at(snapshot: RestaurantSnapshot, when: dt.datetime) -> bool:
     return any(start <= when < end for start, end in _intervals_around(snapshot, when))
 
 
-def closing_time(snapshot: RestaurantSnapshot, when: dt.datetime) -> dt.datetime | None:
-    """When the restaurant closes, if it is open at `when`. Back-to-back intervals count as one."""
+def closing_time(
+    snapshot: RestaurantSnapshot, when: dt.datetime, horizon_days: int = 14
+) -> dt.datetime | None:
+    """When the restaurant closes, if it is open at `when`. Back-to-back intervals count as one, over
+    several days if need be; None when it is closed, or open without a break for the whole horizon."""
     when = when.astimezone(dt.UTC)
-    spans = _intervals_around(snapshot, when, days_after=1)
-    current = next((end for start, end in spans if start <= when < end), None)
+    today = local_now(snapshot, when).date()
+    zone = _zone(snapshot.timezone)
+    current = next(
+        (end for start, end in _intervals_around(snapshot, when) if start <= when < end), None
+    )
     if current is None:
         return None
-    for start, end in spans:
-        if start <= current < end:
-            current = end
-    return current
+    for offset in range(-1, horizon_days + 1):
+        day = today + dt.timedelta(days=offset)
+        if _at(day, dt.time(0), zone) > current:
+            return current  # nothing that starts on this day or later can extend the run
+        for start, end in intervals_on(snapshot, day):
+            if start <= current < end:
+                current = end
+    return None
 
 
 def next_opening(
-    snapshot: RestaurantSnapshot, after: dt.datetime, horizon_days: int = 14
+    snapshot: RestaurantSnapshot, after: dt.datetime, horizon_days: int = NEXT_OPENING_HORIZON_DAYS
 ) -> dt.datetime | None:
-    """The next moment strictly after `after` at which the restaurant opens, within the horizon."""
+    """The next moment strictly after `after` at which the restaurant opens, within the horizon (a year)."""
     after = after.astimezone(dt.UTC)
-    for start, _ in _intervals_around(snapshot, after, days_after=horizon_days):
-        if start > after:
-            return start
+    today = local_now(snapshot, after).date()
+    if not snapshot.weekly_hours and not snapshot.special_dates:
+        return None
+    for offset in range(-1, horizon_days + 1):
+        # Day by day, so a restaurant that opens tonight costs two days of work, not a year's.
+        starts = [start for start, _ in intervals_on(snapshot, today + dt.timedelta(days=offset)) if start > after]
+        if starts:
+            return min(starts)
     return None
 
 
@@ -106,12 +167,24 @@ class OpeningStatus:
 
 
 def opening_status(snapshot: RestaurantSnapshot, when: dt.datetime) -> OpeningStatus:
-    is_open = is_open_at(snapshot, when)
+    when = when.astimezone(dt.UTC)
+    today = local_now(snapshot, when).date()
+    # While open, the note is that of the day whose service is running: Friday's late service is not
+    # labelled with Saturday's holiday just because it runs past midnight.
+    service_day = next(
+        (
+            day
+            for day in (today, today - dt.timedelta(days=1))
+            if any(start <= when < end for start, end in intervals_on(snapshot, day))
+        ),
+        None,
+    )
+    is_open = service_day is not None
     return OpeningStatus(
         open=is_open,
         closes_at=closing_time(snapshot, when) if is_open else None,
         next_opening=None if is_open else next_opening(snapshot, when),
-        note=_raw_intervals(snapshot, local_now(snapshot, when).date())[1],
+        note=_raw_intervals(snapshot, service_day or today)[1],
     )
 
 
@@ -133,14 +206,28 @@ def describe_week(snapshot: RestaurantSnapshot) -> list[str]:
     ]
 
 
-def describe_day(snapshot: RestaurantSnapshot, day: dt.date) -> str:
-    intervals, note = _raw_intervals(snapshot, day)
-    line = f"{WEEKDAYS[day.weekday()]} {day.day} {day:%B}: {_spoken(intervals)}"
+def _spoken_on(snapshot: RestaurantSnapshot, day: dt.date) -> str:
+    """One date's intervals in clock times that exist that day (a spring-forward gap moves an opening)."""
+    zone = _zone(snapshot.timezone)
+    parts = []
+    for start, end in intervals_on(snapshot, day):
+        opens, closes = start.astimezone(zone), end.astimezone(zone)
+        next_day = " (next day)" if closes.date() > day else ""
+        parts.append(f"{opens:%H:%M} to {closes:%H:%M}{next_day}")
+    return " and ".join(parts) or "closed"
+
+
+def describe_day(snapshot: RestaurantSnapshot, day: dt.date, language: str = "en") -> str:
+    """One date, e.g. "Thursday 31 December: 19:00 to 02:00 (next day) (New Year's Eve)"."""
+    note = _raw_intervals(snapshot, day)[1]
+    line = f"{spoken_date(day, language)}: {_spoken_on(snapshot, day)}"
     return f"{line} ({note})" if note else line
 
 
-def describe_special_dates(snapshot: RestaurantSnapshot, from_date: dt.date, days: int = 60) -> list[str]:
+def describe_special_dates(
+    snapshot: RestaurantSnapshot, from_date: dt.date, days: int = 60, language: str = "en"
+) -> list[str]:
     """Upcoming exceptions to the regular week, one speakable line per date."""
     until = from_date + dt.timedelta(days=days)
     dates = sorted({s.date for s in snapshot.special_dates if from_date <= s.date <= until})
-    return [describe_day(snapshot, day) for day in dates]
+    return [describe_day(snapshot, day, language) for day in dates]

@@ -103,9 +103,11 @@ def test_spring_forward_night_does_not_crash_and_keeps_real_durations():
     start, end = hours.intervals_on(night, dt.date(2026, 3, 28))[0]
     assert end - start == dt.timedelta(hours=5)
     assert hours.is_open_at(night, paris(2026, 3, 29, 3, 30))
-    # 02:30 does not exist that Sunday: the interval starts at the real instant just after the gap.
+    # 02:30 does not exist that Sunday: the interval starts when the clocks jump, when they read 03:00
+    # (not at 03:30, as a fold=0 reading had it: the minute-by-minute reference found that).
     gap_start, _ = hours.intervals_on(night, dt.date(2026, 3, 29))[0]
-    assert gap_start.astimezone(dt.UTC) == dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC)
+    assert gap_start.astimezone(dt.UTC) == dt.datetime(2026, 3, 29, 1, 0, tzinfo=dt.UTC)
+    assert hours.describe_day(night, dt.date(2026, 3, 29)) == "Sunday 29 March: 03:00 to 05:00"
 
 
 def test_fall_back_night_counts_the_repeated_hour():
