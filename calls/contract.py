@@ -3,11 +3,18 @@
 Defined once, imported by both sides: the agent name the worker registers under and the backend
 dispatches to, and the JSON job metadata that travels with each dispatch (LiveKit hands it to the worker
 as the string `ctx.job.metadata`).
+
+Read tolerantly, so a rolling deploy never refuses calls in either order: `version` is the schema's major
+version. Within it, fields are only ever added and optional, so a worker ignores fields it does not know
+(a newer web app sent them; logged once per set of names) and a newer worker accepts metadata without the
+fields it added (an older web app sent it). Only a newer major version, which may mean something the
+worker would misread, is refused.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -28,6 +35,8 @@ ContextValue = str | int | float | bool | None
 PUBLIC_ID_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"
 # A BCP 47 language as the agent takes it: "fr", "pt-BR".
 LANGUAGE_PATTERN = r"^[a-z]{2}(-[A-Za-z0-9]{2,8})?$"
+logger = logging.getLogger(__name__)
+_unknown_fields_logged: set[frozenset[str]] = set()
 
 
 class InvalidJobMetadata(ValueError):
@@ -40,7 +49,8 @@ class InvalidJobMetadata(ValueError):
 
 
 class JobMetadata(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Unknown fields are dropped (after parse_job_metadata logs them): see the module docstring.
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     version: Literal[1] = 1  # == METADATA_SCHEMA_VERSION
     restaurant_id: str = Field(min_length=1, max_length=32, pattern=PUBLIC_ID_PATTERN)
@@ -80,6 +90,12 @@ def parse_job_metadata(raw: str | None) -> JobMetadata:
     if isinstance(version, int) and not isinstance(version, bool) and version > METADATA_SCHEMA_VERSION:
         raise InvalidJobMetadata(
             "unsupported_version", f"schema version {version} is newer than {METADATA_SCHEMA_VERSION}"
+        )
+    unknown = frozenset(str(k) for k in data) - frozenset(JobMetadata.model_fields)
+    if unknown and unknown not in _unknown_fields_logged:
+        _unknown_fields_logged.add(unknown)
+        logger.warning(
+            "job metadata has fields this worker does not know, ignored: %s", ", ".join(sorted(unknown))[:300]
         )
     try:
         return JobMetadata.model_validate(data)

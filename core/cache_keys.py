@@ -10,7 +10,8 @@ from __future__ import annotations
 # The shape of a cached restaurant snapshot (tenants/snapshot.py validates against it). Bump it with any
 # change to that shape: new keys are read at once and the old entries expire on their own.
 # v2: the tenant's line cap and allowed origins travel with the snapshot (the call start reads no SQL).
-SNAPSHOT_SCHEMA_VERSION = 2
+# v3: menu items say whether their allergens are declared ("not declared" is never "none").
+SNAPSHOT_SCHEMA_VERSION = 3
 
 
 def restaurant_snapshot_key(public_id: str) -> str:

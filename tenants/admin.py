@@ -301,6 +301,7 @@ class MenuItemAdmin(TenantScopedMixin, admin.ModelAdmin):
     list_editable = ["is_available"]
     list_filter = [
         "is_available",
+        "allergens_declared",  # owners find the dishes the agent can't vouch for
         ("restaurant", admin.RelatedOnlyFieldListFilter),
         ("category", admin.RelatedOnlyFieldListFilter),
     ]

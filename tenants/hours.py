@@ -127,9 +127,7 @@ def closing_time(
     when = when.astimezone(dt.UTC)
     today = local_now(snapshot, when).date()
     zone = _zone(snapshot.timezone)
-    current = next(
-        (end for start, end in _intervals_around(snapshot, when) if start <= when < end), None
-    )
+    current = next((end for start, end in _intervals_around(snapshot, when) if start <= when < end), None)
     if current is None:
         return None
     for offset in range(-1, horizon_days + 1):
@@ -152,7 +150,9 @@ def next_opening(
         return None
     for offset in range(-1, horizon_days + 1):
         # Day by day, so a restaurant that opens tonight costs two days of work, not a year's.
-        starts = [start for start, _ in intervals_on(snapshot, today + dt.timedelta(days=offset)) if start > after]
+        starts = [
+            start for start, _ in intervals_on(snapshot, today + dt.timedelta(days=offset)) if start > after
+        ]
         if starts:
             return min(starts)
     return None

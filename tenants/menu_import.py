@@ -7,6 +7,7 @@ a checked import (directly for small files, through the Celery task of the same 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import current_app
 from django.contrib.auth.models import User
@@ -16,7 +17,7 @@ from django.utils import timezone
 from audit.context import audit_context, audit_rows_muted, current_actor
 from audit.services import audit_record
 from tenants.cache import restaurant_snapshot_invalidate
-from tenants.menu_io import Format, MenuFileError, ParsedMenu, Problem, menu_parse
+from tenants.menu_io import Format, ItemRow, MenuFileError, ParsedMenu, Problem, menu_parse
 from tenants.models import MENU_ITEM_CONTENT_FIELDS, MenuCategory, MenuImport, MenuItem, Restaurant
 from tenants.signals import snapshot_signals_muted
 
@@ -155,7 +156,7 @@ def _menu_write(*, restaurant: Restaurant, menu: ParsedMenu, replace: bool) -> s
         kept_items: set[int] = set()
         new_items: list[MenuItem] = []
         changed_items: list[MenuItem] = []
-        created_categories = 0
+        created_categories = cleared_allergens = cleared_tags = 0
         for c_position, row in enumerate(menu.categories):
             category = categories.get(row.name.casefold())
             if category is None:
@@ -163,22 +164,15 @@ def _menu_write(*, restaurant: Restaurant, menu: ParsedMenu, replace: bool) -> s
                 created_categories += 1
             if replace:
                 category.name, category.position = row.name, c_position
-                category.description = row.description
+                if row.description_present or category.pk is None:
+                    category.description = row.description
             elif row.description:
                 category.description = row.description
             category.save()
             kept_categories.add(category.pk)
             for i_position, item_row in enumerate(row.items):
-                fields = {
-                    "name": item_row.name,
-                    "description": item_row.description,
-                    "price": item_row.price,
-                    "currency": item_row.currency or restaurant.currency,
-                    "dietary_tags": item_row.dietary_tags,
-                    "allergens": item_row.allergens,
-                    "is_available": item_row.available,
-                }
                 item = items.get((category.pk, item_row.name.casefold()))
+                fields = _item_fields(item_row, item, currency=restaurant.currency)
                 if item is None:
                     position = i_position if replace else next_position.setdefault(category.pk, 0)
                     next_position[category.pk] = position + 1
@@ -193,6 +187,8 @@ def _menu_write(*, restaurant: Restaurant, menu: ParsedMenu, replace: bool) -> s
                     )
                     continue
                 kept_items.add(item.pk)
+                cleared_allergens += len(set(item.allergens) - set(fields["allergens"]))
+                cleared_tags += len(set(item.dietary_tags) - set(fields["dietary_tags"]))
                 if replace:
                     fields["position"] = i_position
                 if any(getattr(item, k) != v for k, v in fields.items()):
@@ -215,4 +211,36 @@ def _menu_write(*, restaurant: Restaurant, menu: ParsedMenu, replace: bool) -> s
     )
     if created_categories or deleted_categories:
         summary += f"; {created_categories} categories added, {deleted_categories} removed"
+    if cleared_allergens or cleared_tags:
+        # Said out loud: a cleared allergen changes what diners with allergies are told.
+        summary += (
+            f"; cleared {cleared_allergens} allergen value(s) and {cleared_tags} dietary tag value(s) "
+            "from existing dishes"
+        )
     return summary + "."
+
+
+def _item_fields(row: ItemRow, item: MenuItem | None, *, currency: str) -> dict[str, Any]:
+    """The values an item gets. Fields the file does not carry keep the stored value of an existing
+    item (a new item gets the default); a present, empty cell clears."""
+    fields: dict[str, Any] = {"name": row.name, "price": row.price}
+    given = {
+        "description": row.description,
+        "currency": row.currency or currency,
+        "dietary_tags": row.dietary_tags,
+        "allergens": row.allergens,
+        "allergens_declared": row.allergens_declared,
+        "is_available": row.available,
+    }
+    present = {"available" if f == "is_available" else f for f in given} & row.present
+    for name, value in given.items():
+        if (("available" if name == "is_available" else name) in present) or item is None:
+            fields[name] = value
+        else:
+            fields[name] = getattr(item, name)
+    if "allergens" in row.present and "allergens_declared" not in row.present:
+        # A file that lists allergens but does not say whether the list is complete declares what it lists.
+        fields["allergens_declared"] = bool(row.allergens)
+    # A listed allergen is always a declaration (and the database holds to it).
+    fields["allergens_declared"] = bool(fields["allergens_declared"] or fields["allergens"])
+    return fields

@@ -36,8 +36,14 @@ CSV_COLUMNS = [
     "currency",
     "dietary_tags",
     "allergens",
+    "allergens_declared",
     "available",
 ]
+# Item fields a file may leave out. A column (CSV) or key (JSON) that is absent leaves the stored value
+# alone when an existing dish is updated; only a present, empty cell clears it.
+OPTIONAL_ITEM_FIELDS = frozenset(
+    {"description", "currency", "dietary_tags", "allergens", "allergens_declared", "available"}
+)
 REQUIRED_CSV_COLUMNS = {"category", "name", "price"}
 LIST_SEPARATOR = "|"
 MAX_PRICE = Decimal("9999999.99")
@@ -56,6 +62,10 @@ class ItemRow:
     dietary_tags: list[str]
     allergens: list[str]
     available: bool
+    # True when the file says the allergen list is complete (an empty list then means "none").
+    allergens_declared: bool = False
+    # Which of OPTIONAL_ITEM_FIELDS the file carries for this item; the others keep their stored values.
+    present: frozenset[str] = field(default=OPTIONAL_ITEM_FIELDS, compare=False)
 
 
 @dataclass
@@ -63,6 +73,7 @@ class CategoryRows:
     name: str
     description: str
     items: list[ItemRow] = field(default_factory=list)
+    description_present: bool = field(default=True, compare=False)
 
 
 @dataclass
@@ -203,6 +214,20 @@ def _available(value: Any, problems: list[Problem], where: str) -> bool:
     return True
 
 
+def _yes_no(value: Any, label: str, problems: list[Problem], where: str) -> bool:
+    if value is None or value == "" or value is False:
+        return False
+    if value is True:
+        return True
+    word = str(value).strip().lower()
+    if word in {"yes", "y", "true", "1"}:
+        return True
+    if word in {"no", "n", "false", "0"}:
+        return False
+    problems.append(Problem(where, f"{label} “{value}” should be yes or no."))
+    return False
+
+
 def _currency(value: Any, problems: list[Problem], where: str) -> str:
     code = str(value or "").strip().upper()
     if code and not _CURRENCY.match(code):
@@ -211,7 +236,8 @@ def _currency(value: Any, problems: list[Problem], where: str) -> str:
     return code
 
 
-def _item(raw: dict[str, Any], problems: list[Problem], where: str) -> ItemRow:
+def _item(raw: dict[str, Any], problems: list[Problem], where: str, present: frozenset[str]) -> ItemRow:
+    allergens = _words(raw.get("allergens"), "allergens", ALLERGENS, problems, where)
     return ItemRow(
         name=_text(raw.get("name"), "name", FIELD_LIMITS["name"], problems, where, required=True),
         description=_text(
@@ -225,8 +251,12 @@ def _item(raw: dict[str, Any], problems: list[Problem], where: str) -> ItemRow:
         price=_price(raw.get("price"), problems, where),
         currency=_currency(raw.get("currency"), problems, where),
         dietary_tags=_words(raw.get("dietary_tags"), "dietary tags", DIETARY_TAGS, problems, where),
-        allergens=_words(raw.get("allergens"), "allergens", ALLERGENS, problems, where),
+        allergens=allergens,
         available=_available(raw.get("available"), problems, where),
+        # A listed allergen is a declaration; an empty list is one only when the file says so.
+        allergens_declared=bool(allergens)
+        or _yes_no(raw.get("allergens_declared"), "allergens_declared", problems, where),
+        present=present,
     )
 
 
@@ -275,6 +305,7 @@ def _parse_csv(text: str) -> ParsedMenu:
     by_name: dict[str, CategoryRows] = {}
     where_of: dict[int, str] = {}
     count = 0
+    present = OPTIONAL_ITEM_FIELDS & set(header)
     for row in reader:
         line = reader.line_num
         where = f"Row {line}"
@@ -305,10 +336,12 @@ def _parse_csv(text: str) -> ParsedMenu:
         )
         category = by_name.get(name.casefold())
         if category is None:
-            category = by_name[name.casefold()] = CategoryRows(name=name, description=description)
+            category = by_name[name.casefold()] = CategoryRows(
+                name=name, description=description, description_present="category_description" in header
+            )
         elif description and not category.description:
             category.description = description
-        item = _item(values, problems, where)
+        item = _item(values, problems, where, present)
         where_of[id(item)] = where
         category.items.append(item)
     menu = ParsedMenu(categories=list(by_name.values()))
@@ -350,6 +383,7 @@ def _parse_json(text: str) -> ParsedMenu:
         seen.add(name.casefold())
         category = CategoryRows(
             name=name,
+            description_present="description" in raw_category,
             description=_text(
                 raw_category.get("description"),
                 "description",
@@ -373,7 +407,7 @@ def _parse_json(text: str) -> ParsedMenu:
                 continue
             if isinstance(raw_item.get("name"), str) and raw_item["name"].strip():
                 where = f"{where} (“{raw_item['name'].strip()}”)"
-            item = _item(raw_item, problems, where)
+            item = _item(raw_item, problems, where, OPTIONAL_ITEM_FIELDS & set(raw_item))
             where_of[id(item)] = where
             category.items.append(item)
         categories.append(category)
@@ -428,6 +462,7 @@ def menu_render(menu: ParsedMenu, fmt: Format, *, currency: str) -> bytes:
                             "currency": i.currency,
                             "dietary_tags": i.dietary_tags,
                             "allergens": i.allergens,
+                            "allergens_declared": i.allergens_declared,
                             "available": i.available,
                         }
                         for i in c.items
@@ -456,6 +491,7 @@ def menu_render(menu: ParsedMenu, fmt: Format, *, currency: str) -> bytes:
                     i.currency,
                     LIST_SEPARATOR.join(i.dietary_tags),
                     LIST_SEPARATOR.join(i.allergens),
+                    "yes" if i.allergens_declared else "no",
                     "yes" if i.available else "no",
                 ]
             )

@@ -371,6 +371,7 @@ MENU_ITEM_CONTENT_FIELDS = (
     "currency",
     "dietary_tags",
     "allergens",
+    "allergens_declared",
     "is_available",
 )
 
@@ -384,6 +385,15 @@ class MenuItem(RestaurantChild):
     currency = models.CharField(max_length=3, validators=[currency_validator], blank=True)
     dietary_tags = models.JSONField(default=list, blank=True, validators=[validate_dietary_tags])
     allergens = models.JSONField(default=list, blank=True, validators=[validate_allergens])
+    # "Declared none" and "not declared" are different answers to a diner with an allergy: only a
+    # declared list (even an empty one) lets the agent say which allergens a dish has. A listed allergen
+    # is a declaration, so a non-empty list is always declared (a constraint holds it).
+    allergens_declared = models.BooleanField(
+        default=False,
+        verbose_name="allergens declared",
+        help_text="Tick when the allergens above are the dish's complete list (none ticked: it has none of "
+        "the 14). Unticked, the agent tells diners it can't confirm the allergens.",
+    )
     is_available = models.BooleanField(
         default=True, verbose_name="available", help_text="Untick when sold out."
     )
@@ -396,6 +406,10 @@ class MenuItem(RestaurantChild):
             models.CheckConstraint(condition=~Q(name=""), name="menu_item_name_not_empty"),
             models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="menu_item_currency_iso"),
             models.UniqueConstraint(fields=["category", "name"], name="menu_item_unique_name_in_category"),
+            models.CheckConstraint(
+                condition=Q(allergens=[]) | Q(allergens_declared=True),
+                name="menu_item_listed_allergens_are_declared",
+            ),
         ]
         indexes = [models.Index(fields=["restaurant", "category", "position"])]
 
@@ -409,6 +423,8 @@ class MenuItem(RestaurantChild):
         super().tenant_inherit()
         if not self.currency:
             self.currency = self.restaurant.currency
+        if self.allergens:
+            self.allergens_declared = True
 
 
 class MenuImport(TimeStampedModel):

@@ -133,7 +133,7 @@ def menu_as_rows(*, restaurant: Restaurant) -> ParsedMenu:
         .order_by("category__position", "category__name", "position", "name", "pk")
         .values_list("category__name", *MENU_ITEM_CONTENT_FIELDS)
     )
-    for category_name, name, description, price, currency, tags, allergens, available in items:
+    for category_name, name, description, price, currency, tags, allergens, declared, available in items:
         by_name[category_name].items.append(
             ItemRow(
                 name=name,
@@ -142,6 +142,7 @@ def menu_as_rows(*, restaurant: Restaurant) -> ParsedMenu:
                 currency=currency,
                 dietary_tags=list(tags),
                 allergens=list(allergens),
+                allergens_declared=declared,
                 available=available,
             )
         )

@@ -45,6 +45,8 @@ class MenuItemSnapshot(_Frozen):
     currency: str
     dietary_tags: tuple[str, ...] = ()
     allergens: tuple[str, ...] = ()
+    # False: nobody declared this dish's allergens, and an empty list means "unknown", never "none".
+    allergens_declared: bool = False
     available: bool = True
 
     @classmethod
@@ -58,8 +60,13 @@ class MenuItemSnapshot(_Frozen):
             currency=row["currency"],
             dietary_tags=tuple(row["dietary_tags"]),
             allergens=tuple(row["allergens"]),
+            allergens_declared=row["allergens_declared"],
             available=row["is_available"],
         )
+
+    @property
+    def allergens_known(self) -> bool:
+        return self.allergens_declared or bool(self.allergens)
 
 
 class MenuCategorySnapshot(_Frozen):
@@ -88,7 +95,7 @@ RESTAURANT_FIELDS = (
 
 
 class RestaurantSnapshot(_Frozen):
-    schema_version: Literal[2] = 2  # == core.cache_keys.SNAPSHOT_SCHEMA_VERSION (a test holds them together)
+    schema_version: Literal[3] = 3  # == core.cache_keys.SNAPSHOT_SCHEMA_VERSION (a test holds them together)
     version: str = ""
     public_id: str
     tenant_id: int

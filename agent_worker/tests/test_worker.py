@@ -137,19 +137,21 @@ def test_every_tool_answers_from_the_restaurants_record(world_a):
     item.dietary_tags, item.allergens = ["vegan"], ["peanuts"]
     item.save()
     assert "Monday: 12:00 to 22:00" in _ask(world_a, "When are you open?", "get_opening_hours", {})
-    assert _ask(world_a, "Open Monday noon?", "check_if_open", {"when": "2030-01-07 13:00"}).startswith(
-        "Open at"
+    assert (
+        _ask(world_a, "Open Monday noon?", "check_if_open", {"when": "2030-01-07 13:00"})
+        == "Open on Monday 7 January at 13:00, until 22:00."
     )
-    assert _ask(world_a, "Open Sunday?", "check_if_open", {"when": "2030-01-06 13:00"}).startswith(
-        "Closed at"
+    assert _ask(world_a, "Open Sunday?", "check_if_open", {"when": "2030-01-06 13:00"}) == (
+        "Closed on Sunday 6 January at 13:00. Next opening: Monday 7 January at 12:00."
     )
     assert "+44 20 7946 0000" in _ask(world_a, "Your number?", "get_contact_details", {})
-    assert "Alpha Mains (1 dishes)" in _ask(world_a, "What's on the menu?", "list_menu_categories", {})
-    assert "Alpha Secret Dish, 9.5 EUR, vegan" in _ask(
-        world_a, "Mains?", "list_items_in_category", {"category": "alpha mains"}
+    assert _ask(world_a, "What's on the menu?", "list_menu_categories", {}) == "Alpha Mains (1 dish)."
+    assert (
+        _ask(world_a, "Mains?", "list_items_in_category", {"category": "alpha mains"})
+        == "Alpha Secret Dish, €9.50, vegan."
     )
     assert "Alpha Secret Dish" in _ask(world_a, "Anything vegan?", "search_menu", {"dietary_need": "vegan"})
-    assert "No matching dishes" in _ask(
+    assert "No dish on the menu is declared free of peanuts" in _ask(
         world_a, "Peanut allergy", "search_menu", {"avoid_allergen": "peanut"}
     )
     details = _ask(world_a, "Tell me about it", "get_item_details", {"dish": "alpha secret dish"})
@@ -157,12 +159,12 @@ def test_every_tool_answers_from_the_restaurants_record(world_a):
 
 
 def test_tools_reflect_the_live_database_on_the_next_job(world_a):
-    assert "9.5 EUR" in _ask(world_a, "Price?", "get_item_details", {"dish": "Alpha Secret Dish"})
+    assert "Price: €9.50." in _ask(world_a, "Price?", "get_item_details", {"dish": "Alpha Secret Dish"})
     item = MenuItem.objects.get(restaurant=world_a.restaurant)
     item.price, item.is_available = Decimal("11.00"), False
     item.save()
     answer = _ask(world_a, "Price?", "get_item_details", {"dish": "Alpha Secret Dish"})
-    assert "11 EUR" in answer and "sold out today" in answer
+    assert "Price: €11.00." in answer and "sold out today" in answer
 
 
 def test_instructions_do_not_grow_with_the_menu(world_a):

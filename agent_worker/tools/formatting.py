@@ -1,30 +1,57 @@
-"""Short, speakable tool outputs. Results are bounded so a big menu never floods the model."""
+"""Short, speakable tool outputs. Results are bounded so a big menu never floods the model.
+
+Money goes through Babel in the restaurant's locale with the currency's own minor units (€15.50,
+15,50 €, ¥1,500), the same way in every tool; dates through tenants.hours.spoken_date.
+"""
 
 from __future__ import annotations
+
+from decimal import Decimal
+
+from babel.numbers import format_currency
 
 from tenants.snapshot import MenuItemSnapshot
 from tenants.vocabulary import ALLERGENS
 
 MAX_RESULTS = 8
 
+# What the agent hears for a dish whose allergens nobody declared: never "none".
+NOT_DECLARED = "not declared — can't confirm; the diner must ask the staff"
 
-def price(item: MenuItemSnapshot) -> str:
-    return f"{item.price.normalize():f} {item.currency}"
+
+def money(amount: Decimal, currency: str, language: str = "en") -> str:
+    """A price as the restaurant's locale writes it, e.g. "€15.50" (en) or "15,50 €" (fr)."""
+    return format_currency(amount, currency, locale=(language or "en").split("-")[0])
 
 
-def item_line(item: MenuItemSnapshot) -> str:
+def price(item: MenuItemSnapshot, language: str = "en") -> str:
+    return money(item.price, item.currency, language)
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def item_line(item: MenuItemSnapshot, language: str = "en") -> str:
     sold_out = " (sold out today)" if not item.available else ""
     tags = f", {', '.join(item.dietary_tags)}" if item.dietary_tags else ""
-    return f"{item.name}, {price(item)}{tags}{sold_out}"
+    return f"{item.name}, {price(item, language)}{tags}{sold_out}"
 
 
-def item_details(item: MenuItemSnapshot, category: str) -> str:
-    allergens = ", ".join(ALLERGENS.get(a, a) for a in item.allergens) or "none declared"
+def allergens_text(item: MenuItemSnapshot) -> str:
+    if not item.allergens_known:
+        return NOT_DECLARED
+    if not item.allergens:
+        return "none (the restaurant declares none of the 14 major allergens)"
+    return ", ".join(ALLERGENS.get(a, a) for a in item.allergens)
+
+
+def item_details(item: MenuItemSnapshot, category: str, language: str = "en") -> str:
     parts = [
         f"{item.name} ({category}): {item.description}" if item.description else f"{item.name} ({category})",
-        f"Price: {price(item)}.",
+        f"Price: {price(item, language)}.",
         f"Dietary: {', '.join(item.dietary_tags)}." if item.dietary_tags else "",
-        f"Allergens: {allergens}.",
+        f"Allergens: {allergens_text(item)}.",
         "It is sold out today." if not item.available else "It is available.",
     ]
     return " ".join(p for p in parts if p)

@@ -1,4 +1,8 @@
-"""Opening hours: the week, special dates, and "are you open at …?", in the restaurant's local time."""
+"""Opening hours: the week, special dates, and "are you open at …?", in the restaurant's local time.
+
+Dates are named with the weekday and the date in the restaurant's language ("Saturday 20 February"),
+so a diner is never sent to a closed holiday by a bare weekday.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,19 @@ from livekit.agents.llm import Tool
 
 from agent_worker.state import CallState
 from tenants import hours
+from tenants.snapshot import RestaurantSnapshot
+
+
+def when_opens(snapshot: RestaurantSnapshot, opening: dt.datetime, now: dt.datetime) -> str:
+    """ "today at 18:00", "tomorrow (Saturday 20 February) at 10:00", or "Monday 22 February at 12:00"."""
+    zone = hours.local_now(snapshot).tzinfo
+    local, today = opening.astimezone(zone), now.astimezone(zone).date()
+    date = hours.spoken_date(local.date(), snapshot.language)
+    if local.date() == today:
+        return f"today at {local:%H:%M}"
+    if local.date() == today + dt.timedelta(days=1):
+        return f"tomorrow ({date}) at {local:%H:%M}"
+    return f"{date} at {local:%H:%M}"
 
 
 @function_tool
@@ -18,7 +35,7 @@ async def get_opening_hours(context: RunContext[CallState]) -> str:
     snapshot = context.userdata.snapshot
     week = "; ".join(hours.describe_week(snapshot))
     today = hours.local_now(snapshot).date()
-    special = hours.describe_special_dates(snapshot, today, days=60)
+    special = hours.describe_special_dates(snapshot, today, days=60, language=snapshot.language)
     return week + (". Special dates: " + "; ".join(special) if special else ". No special dates coming up.")
 
 
@@ -32,23 +49,37 @@ async def check_if_open(context: RunContext[CallState], when: str = "") -> str:
     """
     snapshot = context.userdata.snapshot
     zone = hours.local_now(snapshot).tzinfo
+    now = dt.datetime.now(dt.UTC)
     if when.strip():
         try:
             moment = dt.datetime.fromisoformat(when.strip()).replace(tzinfo=zone)
         except ValueError:
             return 'I could not read that time. Use "YYYY-MM-DD HH:MM".'
+        # Through UTC and back: a clock time skipped by a spring-forward change reads as the real one.
+        moment = moment.astimezone(dt.UTC).astimezone(zone)
     else:
-        moment = dt.datetime.now(dt.UTC)
+        moment = now
     status = hours.opening_status(snapshot, moment)
-    label = "now" if not when.strip() else f"at {moment:%A %d %B %H:%M}"
+    local = moment.astimezone(zone)
+    label = (
+        "now"
+        if not when.strip()
+        else f"on {hours.spoken_date(local.date(), snapshot.language)} at {local:%H:%M}"
+    )
     note = f" ({status.note})" if status.note else ""
-    if status.open and status.closes_at:
-        return f"Open {label}, until {status.closes_at.astimezone(zone):%H:%M}{note}."
-    if status.next_opening:
-        return (
-            f"Closed {label}{note}. Next opening: {status.next_opening.astimezone(zone):%A %d %B at %H:%M}."
+    if status.open:
+        if status.closes_at is None:
+            return f"Open {label}{note}, without a break for at least the next two weeks."
+        closes = status.closes_at.astimezone(zone)
+        day = (
+            ""
+            if closes.date() == local.date()
+            else f" on {hours.spoken_date(closes.date(), snapshot.language)}"
         )
-    return f"Closed {label}{note}, and not open in the next two weeks."
+        return f"Open {label}{note}, until {closes:%H:%M}{day}."
+    if status.next_opening:
+        return f"Closed {label}{note}. Next opening: {when_opens(snapshot, status.next_opening, now)}."
+    return f"Closed {label}{note}, and not open at any time in the coming year."
 
 
 TOOLS: list[Tool] = [get_opening_hours, check_if_open]

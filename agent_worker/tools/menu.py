@@ -1,26 +1,38 @@
-"""The menu: sections, dishes, diets and allergens, sold-out dishes. Answers are bounded for speech."""
+"""The menu: sections, dishes, diets and allergens, sold-out dishes. Answers are bounded for speech.
+
+Allergen answers are safety answers: a dish is only offered as free of an allergen when its allergens are
+declared and do not include it (or any allergen the diner's word covers: "nuts" is tree nuts and
+peanuts); a dish whose allergens nobody declared is named separately as one the agent can't confirm; a
+word that maps to no allergen gets "I can't confirm that", never a guess.
+"""
 
 from __future__ import annotations
 
-import unicodedata
+import logging
 
 from livekit.agents import RunContext, function_tool
 from livekit.agents.llm import Tool
 
 from agent_worker.state import CallState
 from agent_worker.tools import formatting as fmt
-from tenants.snapshot import MenuItemSnapshot, RestaurantSnapshot
-from tenants.vocabulary import ALLERGENS, DIETARY_TAGS
+from tenants.snapshot import MenuCategorySnapshot, MenuItemSnapshot, RestaurantSnapshot
+from tenants.vocabulary import ALLERGENS, DIETARY_TAGS, allergens_for_word, fold
 
+logger = logging.getLogger(__name__)
 
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+# A diet that another one implies: every vegan dish is also vegetarian.
+IMPLIED_BY = {"vegetarian": {"vegan"}}
+
+CANT_CONFIRM = "I can't confirm that — please ask the staff."
 
 
 def _vocabulary_key(value: str, vocabulary: dict[str, str]) -> str | None:
-    wanted = _fold(value).replace(" ", "-").rstrip("s")
+    wanted = fold(value).replace(" ", "-").removesuffix("s")
     for key, spoken in vocabulary.items():
-        if wanted in {_fold(key).rstrip("s"), _fold(spoken).replace(" ", "-").rstrip("s")}:
+        if wanted in {
+            fold(key).replace(" ", "-").removesuffix("s"),
+            fold(spoken).replace(" ", "-").removesuffix("s"),
+        }:
             return key
     return None
 
@@ -29,11 +41,43 @@ def _items(snapshot: RestaurantSnapshot) -> list[tuple[str, MenuItemSnapshot]]:
     return [(c.name, item) for c in snapshot.categories for item in c.items]
 
 
+def matching_categories(snapshot: RestaurantSnapshot, wanted: str) -> list[MenuCategorySnapshot]:
+    """The section a diner named: an exact (case- and accent-insensitive) match wins; otherwise the
+    sections whose names contain the words (or are contained in them), closest in length first. Several
+    equally close ones are all returned, so the agent can say which exist."""
+    target = fold(wanted)
+    exact = [c for c in snapshot.categories if fold(c.name) == target]
+    if exact or not target:
+        return exact
+    singular = target.removesuffix("s")
+    partial = [
+        c
+        for c in snapshot.categories
+        if singular in fold(c.name) or (fold(c.name) and fold(c.name).removesuffix("s") in target)
+    ]
+    if not partial:
+        return []
+    distance = {c.id: abs(len(fold(c.name)) - len(target)) for c in partial}
+    best = min(distance.values())
+    return [c for c in partial if distance[c.id] == best]
+
+
+def allergen_free(
+    items: list[MenuItemSnapshot], avoided: tuple[str, ...]
+) -> tuple[list[MenuItemSnapshot], list[MenuItemSnapshot]]:
+    """(dishes declared free of every avoided allergen, dishes whose allergens nobody declared)."""
+    safe = [i for i in items if i.allergens_known and not set(avoided) & set(i.allergens)]
+    unknown = [i for i in items if not i.allergens_known]
+    return safe, unknown
+
+
 @function_tool
 async def list_menu_categories(context: RunContext[CallState]) -> str:
     """List the sections of the menu (for example starters, mains, desserts) with how many dishes each has."""
     categories = context.userdata.snapshot.categories
-    return fmt.bounded([f"{c.name} ({len(c.items)} dishes)" for c in categories], "menu sections")
+    return fmt.bounded(
+        [f"{c.name} ({fmt.plural(len(c.items), 'dish', 'dishes')})" for c in categories], "menu sections"
+    )
 
 
 @function_tool
@@ -44,10 +88,12 @@ async def list_items_in_category(context: RunContext[CallState], category: str) 
         category: The name of the menu section, as returned by list_menu_categories.
     """
     snapshot = context.userdata.snapshot
-    wanted = _fold(category)
-    for c in snapshot.categories:
-        if _fold(c.name) == wanted or wanted in _fold(c.name):
-            return fmt.bounded([fmt.item_line(i) for i in c.items], f"dishes in {c.name}")
+    found = matching_categories(snapshot, category)
+    if len(found) == 1:
+        [c] = found
+        return fmt.bounded([fmt.item_line(i, snapshot.language) for i in c.items], f"dishes in {c.name}")
+    if found:
+        return f"Several menu sections match {category}: {', '.join(c.name for c in found)}. Ask which one."
     return f"There is no menu section called {category}. Sections: " + ", ".join(
         c.name for c in snapshot.categories
     )
@@ -62,26 +108,44 @@ async def search_menu(
     Args:
         text: Words from a dish name or description, e.g. "tuna" or "mushroom". Optional.
         dietary_need: One of vegetarian, vegan, gluten-free, dairy-free, nut-free, halal, kosher, spicy. Optional.
-        avoid_allergen: An allergen the diner must avoid, e.g. peanuts, milk, gluten, fish. Optional.
+        avoid_allergen: What the diner must avoid, in their words, e.g. nuts, dairy, shellfish, gluten, egg.
+            Optional.
     """
-    results = []
+    snapshot = context.userdata.snapshot
     tag = _vocabulary_key(dietary_need, DIETARY_TAGS) if dietary_need.strip() else None
     if dietary_need.strip() and tag is None:
         return f"I don't know the dietary need {dietary_need}. Known: {', '.join(DIETARY_TAGS)}."
-    allergen = _vocabulary_key(avoid_allergen, ALLERGENS) if avoid_allergen.strip() else None
-    if avoid_allergen.strip() and allergen is None:
-        return f"I don't know the allergen {avoid_allergen}. Known: {', '.join(ALLERGENS.values())}."
-    words = _fold(text).split()
-    for _, item in _items(context.userdata.snapshot):
-        haystack = _fold(f"{item.name} {item.description}")
-        if words and not all(w in haystack for w in words):
-            continue
-        if tag and tag not in item.dietary_tags:
-            continue
-        if allergen and allergen in item.allergens:
-            continue
-        results.append(fmt.item_line(item))
-    return fmt.bounded(results, "matching dishes")
+    avoided: tuple[str, ...] = ()
+    if avoid_allergen.strip():
+        avoided = allergens_for_word(avoid_allergen)
+        if not avoided:
+            # Recorded with the call (the tool call and this answer are in the call record).
+            logger.warning("allergen word not understood: %r", avoid_allergen[:80])
+            return f"{CANT_CONFIRM} (“{avoid_allergen}” is not an allergen I can check the menu for.)"
+    tags = {tag} | IMPLIED_BY.get(tag, set()) if tag else set()
+    words = fold(text).split()
+    candidates = [
+        item
+        for _, item in _items(snapshot)
+        if (not words or all(w in fold(f"{item.name} {item.description}") for w in words))
+        and (not tags or tags & set(item.dietary_tags))
+    ]
+    if not avoided:
+        return fmt.bounded([fmt.item_line(i, snapshot.language) for i in candidates], "matching dishes")
+    safe, unknown = allergen_free(candidates, avoided)
+    names = " or ".join(ALLERGENS[a] for a in avoided)
+    answer = (
+        f"Declared free of {names}: "
+        + fmt.bounded([fmt.item_line(i, snapshot.language) for i in safe], "dishes")
+        if safe
+        else f"No dish on the menu is declared free of {names}."
+    )
+    if unknown:
+        answer += (
+            f" Allergens not declared — can't confirm, never call these safe: "
+            f"{fmt.bounded([i.name for i in unknown], 'dishes')}"
+        )
+    return answer + " Recommend the diner confirms with the staff."
 
 
 @function_tool
@@ -91,17 +155,18 @@ async def get_item_details(context: RunContext[CallState], dish: str) -> str:
     Args:
         dish: The dish name, as the diner said it or as a menu tool returned it.
     """
-    items = _items(context.userdata.snapshot)
-    wanted = _fold(dish)
-    matches = [(c, i) for c, i in items if _fold(i.name) == wanted] or [
-        (c, i) for c, i in items if wanted in _fold(i.name)
+    snapshot = context.userdata.snapshot
+    items = _items(snapshot)
+    wanted = fold(dish)
+    matches = [(c, i) for c, i in items if fold(i.name) == wanted] or [
+        (c, i) for c, i in items if wanted in fold(i.name)
     ]
     if not matches:
         return f"There is no dish called {dish} on the menu."
     if len(matches) > 1:
         return "Several dishes match: " + fmt.bounded([i.name for _, i in matches], "dishes")
     category, item = matches[0]
-    return fmt.item_details(item, category)
+    return fmt.item_details(item, category, snapshot.language)
 
 
 TOOLS: list[Tool] = [list_menu_categories, list_items_in_category, search_menu, get_item_details]

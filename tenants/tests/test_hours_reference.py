@@ -15,7 +15,7 @@ restaurant at 03:30 instead of when the clocks jumped to 03:00 (Paris, 02:30 ope
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, example, given, settings
@@ -117,7 +117,7 @@ def ref_next_opening(snapshot: RestaurantSnapshot, t: dt.datetime) -> dt.datetim
 # --- what hypothesis draws -----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def clock_changes(zone_name: str) -> tuple[dt.datetime, ...]:
     """Approximate instants of every offset change in 2026–2030 (within six hours)."""
     zone = ZoneInfo(zone_name)
@@ -207,7 +207,12 @@ def _snap(zone: str, weekly: list[tuple[int, str, str]]) -> RestaurantSnapshot:
 # Paris, Sunday 2026-03-29: 02:30 does not exist; the reference opens at the jump (01:00 UTC).
 @example((_snap("Europe/Paris", [(6, "02:30", "05:00")]), dt.datetime(2026, 3, 29, 1, 10, tzinfo=dt.UTC)))
 # Havana, Sunday 2026-03-08: midnight does not exist; a Saturday night run into Sunday still closes.
-@example((_snap("America/Havana", [(5, "20:00", "00:00"), (6, "00:00", "02:00")]), dt.datetime(2026, 3, 8, 4, 30, tzinfo=dt.UTC)))  # noqa: E501
+@example(
+    (
+        _snap("America/Havana", [(5, "20:00", "00:00"), (6, "00:00", "02:00")]),
+        dt.datetime(2026, 3, 8, 4, 30, tzinfo=dt.UTC),
+    )
+)
 def test_hours_agree_with_the_minute_by_minute_reference(case):
     snapshot, t = case
     assert hours.is_open_at(snapshot, t) == ref_is_open(snapshot, t)

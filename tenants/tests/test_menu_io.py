@@ -332,7 +332,7 @@ def test_an_owner_imports_and_exports_in_the_admin(world_a):
     export = client.get(f"/admin/tenants/restaurant/{world_a.restaurant.pk}/menu/export/csv/")
     assert export["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in export["Content-Disposition"]
-    assert export.content.decode().splitlines()[1] == "Mains,,Soup,,5.00,EUR,,,yes"
+    assert export.content.decode().splitlines()[1] == "Mains,,Soup,,5.00,EUR,,,no,yes"
     record = MenuImport.objects.get()
     assert record.created_by == world_a.owner and record.tenant == world_a.tenant
 
