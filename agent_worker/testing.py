@@ -85,3 +85,40 @@ def call_state_for(snapshot: RestaurantSnapshot, language: str = "en") -> CallSt
     return CallState(
         snapshot=snapshot, metadata=None, language=language, job_id="test-job", room_name="test-room"
     )
+
+
+def ask(
+    snapshot: RestaurantSnapshot,
+    question: str,
+    tool: str,
+    arguments: dict[str, Any],
+    *,
+    language: str = "en",
+    history: list[Any] | None = None,
+) -> str:
+    """One diner turn through the real agent in which the scripted model calls `tool`; returns what the
+    tool answered, the text the model then speaks from. `history`, when given, receives the session's
+    chat items (what a call record is built from)."""
+    import asyncio
+
+    from livekit.agents import AgentSession, TurnHandlingOptions
+
+    from agent_worker.agent import RestaurantAgent
+
+    state = call_state_for(snapshot, language)
+
+    async def main() -> str:
+        llm = ScriptedLLM([ToolCall(tool, arguments), lambda ctx: last_tool_output(ctx)])
+        session: AgentSession[CallState] = AgentSession(
+            llm=llm, userdata=state, vad=None, turn_handling=TurnHandlingOptions(turn_detection=None)
+        )
+        async with session:
+            await session.start(RestaurantAgent(state))
+            result: Any = await session.run(user_input=question)
+            result.expect.next_event().is_function_call(name=tool)
+            output = result.expect.next_event().is_function_call_output().event().item.output
+            if history is not None:
+                history.append(session.history)
+            return str(output)
+
+    return asyncio.run(main())

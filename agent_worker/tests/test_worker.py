@@ -16,10 +16,9 @@ from livekit.agents import AgentSession, TurnHandlingOptions
 from livekit.agents.testing import fake_job_context
 from prometheus_client import REGISTRY
 
-from agent_worker.agent import RestaurantAgent
 from agent_worker.instructions import APOLOGIES, build_instructions
 from agent_worker.job import plan_job, run_job
-from agent_worker.testing import ScriptedLLM, ToolCall, call_state_for, last_tool_output
+from agent_worker.testing import ScriptedLLM, ask
 from calls.contract import AGENT_NAME, JobMetadata
 from tenants.models import MenuItem, Tenant
 from tenants.selectors import restaurant_snapshot_from_db
@@ -118,18 +117,7 @@ def test_console_runs_use_the_configured_restaurant(world_a, settings):
 
 def _ask(world, question: str, tool: str, arguments: dict) -> str:
     """One diner turn in which the scripted model calls `tool`; returns what the tool answered."""
-    snapshot = restaurant_snapshot_from_db(public_id=world.restaurant.public_id)
-    state = call_state_for(snapshot)
-
-    async def main() -> str:
-        llm = ScriptedLLM([ToolCall(tool, arguments), lambda ctx: last_tool_output(ctx)])
-        async with AgentSession(llm=llm, userdata=state, **TEXT_ONLY) as session:
-            await session.start(RestaurantAgent(state))
-            result: Any = await session.run(user_input=question)
-            result.expect.next_event().is_function_call(name=tool)
-            return result.expect.next_event().is_function_call_output().event().item.output
-
-    return asyncio.run(main())
+    return ask(restaurant_snapshot_from_db(public_id=world.restaurant.public_id), question, tool, arguments)
 
 
 def test_every_tool_answers_from_the_restaurants_record(world_a):

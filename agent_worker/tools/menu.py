@@ -49,17 +49,25 @@ def matching_categories(snapshot: RestaurantSnapshot, wanted: str) -> list[MenuC
     exact = [c for c in snapshot.categories if fold(c.name) == target]
     if exact or not target:
         return exact
-    singular = target.removesuffix("s")
-    partial = [
-        c
-        for c in snapshot.categories
-        if singular in fold(c.name) or (fold(c.name) and fold(c.name).removesuffix("s") in target)
-    ]
-    if not partial:
+
+    def words(text: str) -> set[str]:
+        return {w.removesuffix("s") for w in fold(text).split()}
+
+    wanted_words = words(target)
+
+    def score(c: MenuCategorySnapshot) -> tuple[int, int] | None:
+        name = fold(c.name)
+        if wanted_words <= words(name) or (words(name) and words(name) <= wanted_words):
+            return (0, len(words(name) ^ wanted_words))  # whole words: fewer extra words is closer
+        if target.removesuffix("s") in name:
+            return (1, len(name) - len(target))
+        return None
+
+    scored = [(s, c) for c in snapshot.categories if (s := score(c)) is not None]
+    if not scored:
         return []
-    distance = {c.id: abs(len(fold(c.name)) - len(target)) for c in partial}
-    best = min(distance.values())
-    return [c for c in partial if distance[c.id] == best]
+    best = min(s for s, _ in scored)
+    return [c for s, c in scored if s == best]
 
 
 def allergen_free(
