@@ -24,7 +24,9 @@ def test_menu_item_content_fields_are_model_fields_and_all_reach_the_snapshot():
     model_fields = {f.name for f in MenuItem._meta.concrete_fields}
     assert set(MENU_ITEM_CONTENT_FIELDS) <= model_fields
     row = {"pk": 1, **{f: f"x-{f}" for f in MENU_ITEM_CONTENT_FIELDS}}
-    row.update(price="1.50", dietary_tags=["vegan"], allergens=["milk"], is_available=False)
+    row.update(
+        price="1.50", dietary_tags=["vegan"], allergens=["milk"], allergens_declared=True, is_available=False
+    )
     item = MenuItemSnapshot.from_row(row)
     assert (item.name, item.currency, item.dietary_tags, item.allergens, item.available) == (
         "x-name",
