@@ -371,3 +371,84 @@ def test_another_tenant_cannot_import_export_or_see_imports(world_a, world_b, ou
     assert outsider_client.get(f"{base}/export/csv/").status_code in (302, 403, 404)
     assert menu_state(world_a.restaurant) == before
     assert MenuImport.objects.count() == 1
+
+
+# --- Absent columns never overwrite (issue 16, case 1) ------------------------------------------------------
+
+
+@pytest.fixture
+def sea_bass(restaurant):
+    mains = MenuCategoryFactory(restaurant=restaurant, name="Mains", description="From the grill")
+    return MenuItemFactory(
+        category=mains,
+        name="Sea Bass",
+        description="Line-caught",
+        price=Decimal("24.00"),
+        currency="EUR",
+        dietary_tags=["gluten-free"],
+        allergens=["fish"],
+    )
+
+
+def _kept(item) -> tuple:
+    item.refresh_from_db()
+    return (item.description, item.dietary_tags, item.allergens, item.allergens_declared, item.currency)
+
+
+@pytest.mark.parametrize("mode", ["update", "replace"])
+def test_columns_absent_from_a_csv_leave_stored_values_untouched(restaurant, sea_bass, mode):
+    record = do_import(restaurant, "category,name,price,available\nMains,Sea Bass,26.00,no\n", mode=mode)
+
+    assert record.status == MenuImport.Status.SUCCEEDED, record.problems
+    assert _kept(sea_bass) == ("Line-caught", ["gluten-free"], ["fish"], True, "EUR")
+    assert (sea_bass.price, sea_bass.is_available) == (Decimal("26.00"), False)
+    assert MenuCategory.objects.get(pk=sea_bass.category_id).description == "From the grill"
+    assert "cleared" not in record.summary
+
+
+@pytest.mark.parametrize("mode", ["update", "replace"])
+def test_keys_absent_from_a_json_item_leave_stored_values_untouched(restaurant, sea_bass, mode):
+    document = {"categories": [{"name": "Mains", "items": [{"name": "Sea Bass", "price": "26.00"}]}]}
+
+    record = do_import(restaurant, json.dumps(document), fmt="json", mode=mode)
+
+    assert record.status == MenuImport.Status.SUCCEEDED, record.problems
+    assert _kept(sea_bass) == ("Line-caught", ["gluten-free"], ["fish"], True, "EUR")
+    assert sea_bass.is_available is True
+
+
+def test_only_a_present_empty_cell_clears_and_the_summary_says_how_many_values(restaurant, sea_bass):
+    record = do_import(
+        restaurant, "category,name,price,dietary_tags,allergens\nMains,Sea Bass,24.00,,\n", mode="update"
+    )
+
+    assert record.status == MenuImport.Status.SUCCEEDED, record.problems
+    assert _kept(sea_bass) == ("Line-caught", [], [], False, "EUR")  # cleared: no longer declared
+    assert "cleared 1 allergen value(s) and 1 dietary tag value(s) from existing dishes" in record.summary
+
+
+def test_declared_none_and_not_declared_travel_through_csv_and_json(restaurant):
+    rows = (
+        "category,name,price,allergens,allergens_declared\n"
+        "Mains,Green Salad,8.00,,yes\nMains,Chef's Special,12.00,,\nMains,Pesto,11.00,tree-nuts|milk,\n"
+    )
+    assert do_import(restaurant, rows).status == MenuImport.Status.SUCCEEDED
+    declared = dict(MenuItem.objects.filter(restaurant=restaurant).values_list("name", "allergens_declared"))
+    assert declared == {"Green Salad": True, "Chef's Special": False, "Pesto": True}
+
+    exported = menu_export(restaurant=restaurant, file_format="csv").decode()
+    assert "Mains,,Green Salad,,8.00,EUR,,,yes,yes" in exported.splitlines()
+    assert "Mains,,Chef's Special,,12.00,EUR,,,no,yes" in exported.splitlines()
+    as_json = json.loads(menu_export(restaurant=restaurant, file_format="json"))
+    assert [i["allergens_declared"] for i in as_json["categories"][0]["items"]] == [True, False, True]
+    for fmt in ("csv", "json"):
+        exported_once = menu_export(restaurant=restaurant, file_format=fmt)
+        assert do_import(restaurant, exported_once, fmt=fmt).status == MenuImport.Status.SUCCEEDED
+        assert menu_export(restaurant=restaurant, file_format=fmt) == exported_once
+    assert MenuItem.objects.filter(restaurant=restaurant, allergens_declared=True).count() == 2
+
+
+def test_a_bad_allergens_declared_cell_is_refused_by_row(restaurant):
+    record = do_import(restaurant, "category,name,price,allergens_declared\nMains,Soup,5.00,maybe\n")
+    assert record.status == MenuImport.Status.FAILED
+    assert record.problems == [{"where": "Row 2", "message": "allergens_declared “maybe” should be yes or no."}]
