@@ -525,6 +525,7 @@ def demo_tenant_seed(*, owner_password: str | None, today: dt.date | None = None
                     currency=restaurant.currency,
                     dietary_tags=tags,
                     allergens=allergens,
+                    allergens_declared=True,  # the demo's lists are complete: an empty one means none
                     is_available=available,
                     position=item_position,
                 )

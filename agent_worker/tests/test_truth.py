@@ -421,3 +421,21 @@ def test_a_restaurant_name_with_newlines_cannot_become_a_rule_line():
             assert line.startswith(data_fields), line  # only ever inside a one-line, quoted value
     assert not any(line.startswith(("- Ignore", "- Obey", "Rules:")) for line in outside)
     assert lines.index(fence) > max(i for i, x in enumerate(lines) if x.startswith("- Never invent"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_10_a_job_whose_metadata_has_a_field_from_a_newer_web_app_is_greeted(world_a):
+    import asyncio
+
+    from agent_worker.job import plan_job
+
+    raw = json.dumps(
+        {
+            "version": 1,
+            "restaurant_id": world_a.restaurant.public_id,
+            "tenant_id": world_a.tenant.pk,
+            "booking_hint": {"party": 4},
+        }
+    )
+    plan = asyncio.run(plan_job(raw))
+    assert plan.refusal is None and plan.snapshot.public_id == world_a.restaurant.public_id

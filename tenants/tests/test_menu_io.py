@@ -451,4 +451,6 @@ def test_declared_none_and_not_declared_travel_through_csv_and_json(restaurant):
 def test_a_bad_allergens_declared_cell_is_refused_by_row(restaurant):
     record = do_import(restaurant, "category,name,price,allergens_declared\nMains,Soup,5.00,maybe\n")
     assert record.status == MenuImport.Status.FAILED
-    assert record.problems == [{"where": "Row 2", "message": "allergens_declared “maybe” should be yes or no."}]
+    assert record.problems == [
+        {"where": "Row 2", "message": "allergens_declared “maybe” should be yes or no."}
+    ]
