@@ -43,8 +43,8 @@ def _items(snapshot: RestaurantSnapshot) -> list[tuple[str, MenuItemSnapshot]]:
 
 def matching_categories(snapshot: RestaurantSnapshot, wanted: str) -> list[MenuCategorySnapshot]:
     """The section a diner named: an exact (case- and accent-insensitive) match wins; otherwise the
-    sections whose names contain the words (or are contained in them), closest in length first. Several
-    equally close ones are all returned, so the agent can say which exist."""
+    sections whose names hold all the words said (or whose words were all said), fewest extra words
+    first, then plain substrings. Equally good ones are all returned, so the agent can say which exist."""
     target = fold(wanted)
     exact = [c for c in snapshot.categories if fold(c.name) == target]
     if exact or not target:
