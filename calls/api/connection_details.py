@@ -196,6 +196,10 @@ async def _call_start(req: CallStartRequest) -> tuple[Answer, bool]:
     except (ValueError, RecursionError) as exc:
         detail = f"JSON parse error - {exc}" if isinstance(exc, ValueError) else "JSON parse error - too deep"
         return await _refusal_counted(req, _error("parse_error", detail, 400)), False
+    api_key = _bearer(req)
+    # A browser's origin has passed the restaurant's own check once the session service got past it;
+    # a server with a key may send any Origin, which gets CORS only if some tenant allows it.
+    origin_checked = api_key is None
     valid = plainly_valid(data)
     if valid is None:
         serializer = InputSerializer(data=data)
@@ -210,7 +214,7 @@ async def _call_start(req: CallStartRequest) -> tuple[Answer, bool]:
         details = await sessions.asession_create(
             public_id=valid["restaurant_id"],
             origin=req.headers.get("origin"),
-            api_key=_bearer(req),
+            api_key=api_key,
             language=valid.get("language"),
             context=valid.get("context"),
             request_id=req.request_id,
@@ -226,7 +230,7 @@ async def _call_start(req: CallStartRequest) -> tuple[Answer, bool]:
             req, _error(error.code, error.detail, error.http_status, error.retry_after)
         ), False
     except ApplicationError as exc:  # throttled, every line busy, LiveKit unavailable: after the checks
-        return _error(exc.code, exc.detail, exc.http_status, exc.retry_after), True
+        return _error(exc.code, exc.detail, exc.http_status, exc.retry_after), origin_checked
     DISPATCHES.labels("dispatched").inc()
     DISPATCH_SECONDS.observe(time.perf_counter() - started)
     expires = details.expires_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
@@ -237,7 +241,7 @@ async def _call_start(req: CallStartRequest) -> tuple[Answer, bool]:
         "participantIdentity": details.participant_identity,
         "expiresAt": expires,
     }
-    return Answer(200, body), True
+    return Answer(200, body), origin_checked
 
 
 async def answer(req: CallStartRequest) -> Answer:

@@ -274,3 +274,16 @@ def test_the_platforms_own_page_is_allowed_without_any_tenant_origin(world_a, fa
     )
     assert status == 200
     assert headers["access-control-allow-origin"] == settings.PLATFORM_BASE_URL
+
+
+def test_a_server_with_a_key_gets_no_cors_for_an_origin_no_tenant_allows(world_a, fake_livekit):
+    from tenants.api_keys import api_key_create
+
+    _, key = api_key_create(tenant=world_a.tenant)
+    status, headers, _ = call(
+        {"restaurant_id": world_a.restaurant.public_id},
+        origin="https://anything.example",
+        authorization=f"Bearer {key}",
+    )
+    assert status == 200
+    assert "access-control-allow-origin" not in headers
