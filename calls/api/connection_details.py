@@ -145,7 +145,12 @@ def _is_secure(req: CallStartRequest) -> bool:
 
 def _security_headers(secure: bool) -> dict[str, str]:
     """What Django's SecurityMiddleware and XFrameOptionsMiddleware add, plus no caching of tokens."""
-    headers = {"Cache-Control": "no-store", "Vary": "Origin"}
+    # A JSON answer never needs to load or frame anything.
+    headers = {
+        "Cache-Control": "no-store",
+        "Vary": "Origin",
+        "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    }
     if settings.SECURE_CONTENT_TYPE_NOSNIFF:
         headers["X-Content-Type-Options"] = "nosniff"
     if secure and settings.SECURE_HSTS_SECONDS:

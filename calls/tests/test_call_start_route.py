@@ -101,6 +101,7 @@ def test_a_diner_gets_connection_details_with_cors_and_security_headers(world_a,
     assert headers["access-control-allow-origin"] == ORIGIN
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["cache-control"] == "no-store"
+    assert headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
     assert len(headers["x-request-id"]) >= 8
     assert len(fake_livekit.dispatches) == 1
 
