@@ -18,6 +18,7 @@ from calls.contract import AGENT_NAME, JobMetadata
 from calls.origins import origin_allowed_for_snapshot, origin_allowed_for_tenant
 from config.logging import log_context_bind
 from core import errors
+from core.db import db_call
 from core.livekit import (
     LiveKitUnavailable,
     aagent_dispatch_create,
@@ -180,7 +181,7 @@ async def asession_create(
     try:
         caller_tenant_id: int | None = None
         if api_key is not None:
-            key = await sync_to_async(api_key_authenticate)(presented=api_key)
+            key = await db_call(api_key_authenticate, presented=api_key)
             if key is None:
                 raise errors.Forbidden("The API key is not valid or has been revoked.")
             caller_tenant_id = key.tenant_id

@@ -20,6 +20,7 @@ from django.db import DatabaseError, transaction
 
 from config.metrics import SNAPSHOT_CACHE, SNAPSHOT_LOAD_SECONDS
 from core import cache_keys
+from core.db import db_call
 from core.redis import CACHE_ERRORS, async_redis_client, cache_key, redis_client
 from tenants.models import AllowedOrigin, Restaurant
 from tenants.selectors import restaurant_snapshot_from_db
@@ -215,7 +216,7 @@ async def arestaurant_snapshot_get_cached(*, public_id: str) -> RestaurantSnapsh
             if raw is not None:
                 SNAPSHOT_CACHE.labels("hit").inc()
                 return _parse(public_id, raw)
-    return await sync_to_async(restaurant_snapshot_get)(public_id=public_id)
+    return await db_call(restaurant_snapshot_get, public_id=public_id)
 
 
 def _delete(public_ids: set[str]) -> None:
@@ -313,7 +314,7 @@ async def aallowed_origin_exists(*, origin: str) -> bool:
         else:
             if present:
                 return bool(member)
-    return origin in await sync_to_async(allowed_origins_rebuild)()
+    return origin in await db_call(allowed_origins_rebuild)
 
 
 def _allowed_origins_drop() -> None:
