@@ -117,6 +117,11 @@ class NotTakingCalls(Forbidden):
     code = "not_taking_calls"
 
 
+class NotLive(Forbidden):
+    # The owner has not pressed "Go live" yet: the widget says "not taking calls yet", without a microphone.
+    code = "not_live"
+
+
 class TooManySessions(Busy):
     code = "too_many_sessions"
 
@@ -192,6 +197,8 @@ async def acall_admit(
     """
     if snapshot is not None and not snapshot.can_take_calls:
         raise NotTakingCalls("This restaurant is not taking voice calls right now. Please call them instead.")
+    if snapshot is not None and not snapshot.live:
+        raise NotLive(NOT_LIVE_DETAIL)
     script = _admit_script()
     if script is None:
         if snapshot is not None:
@@ -230,14 +237,20 @@ async def acall_admit(
         raise TooManySessions("All lines are busy right now. Please try again in a minute.")
 
 
+NOT_LIVE_DETAIL = "This restaurant is not taking calls yet."
+
+
 def call_admit(*, snapshot: RestaurantSnapshot, room_name: str) -> None:
     """Admit a call to `room_name` for this restaurant, taking one of its tenant's lines, or raise.
 
-    Raises NotTakingCalls (suspended tenant, inactive restaurant) or TooManySessions (every line busy). The
-    line is held until `session_slot_release`, or frees itself if the session never starts.
+    Raises NotTakingCalls (suspended tenant, inactive restaurant), NotLive (the owner has not gone live) or
+    TooManySessions (every line busy). The line is held until `session_slot_release`, or frees itself if
+    the session never starts.
     """
     if not snapshot.can_take_calls:
         raise NotTakingCalls("This restaurant is not taking voice calls right now. Please call them instead.")
+    if not snapshot.live:
+        raise NotLive(NOT_LIVE_DETAIL)
     limit = snapshot.max_concurrent_sessions  # cached with the snapshot: no SQL
     if not session_slot_acquire(tenant_id=snapshot.tenant_id, room_name=room_name, limit=limit):
         raise TooManySessions("All lines are busy right now. Please try again in a minute.")

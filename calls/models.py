@@ -8,6 +8,30 @@ from django.db.models import Q
 from tenants.models import Restaurant, Tenant
 
 
+class Channel(models.TextChoices):
+    WEB = "web", "Web"
+    PHONE = "phone", "Phone"
+    # An owner's test chat from the "Your agent right now" page: shown to the owner, never counted in
+    # statistics or against the concurrency cap.
+    TEST = "test", "Test chat"
+
+
+class Outcome(models.TextChoices):
+    ANSWERED = "answered", "Answered"
+    UNANSWERED_QUESTION = "unanswered_question", "Unanswered question"
+    MESSAGE_TAKEN = "message_taken", "Message taken"
+    TRANSFERRED = "transferred", "Transferred to staff"
+    BOOKED = "booked", "Table booked"
+    HUNG_UP_EARLY = "hung_up_early", "Hung up early"
+    AGENT_ERROR = "agent_error", "Agent error"
+
+
+class CallRecordQuerySet(models.QuerySet["CallRecord"]):
+    def counted(self) -> CallRecordQuerySet:
+        """Calls that count in statistics: diners' calls, not owners' test chats."""
+        return self.exclude(channel=Channel.TEST)
+
+
 class CallRecord(models.Model):
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="call_records")
     # Kept when a restaurant is deleted: usage still counts, and the name is copied below.
@@ -24,6 +48,11 @@ class CallRecord(models.Model):
     end_reason = models.CharField(max_length=64)
     snapshot_version = models.CharField(max_length=64, blank=True)
     language = models.CharField(max_length=16, blank=True)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
+    outcome = models.CharField(max_length=24, choices=Outcome.choices, blank=True)
+    # Questions the agent could not answer from the restaurant's record (its record_unanswered_question
+    # tool): [{"question": str, "at": iso datetime}], so the owner can add the missing fact.
+    unanswered_questions = models.JSONField(default=list, blank=True)
     transcript = models.JSONField(default=list)
     tool_calls = models.JSONField(default=list)
     llm_input_tokens = models.PositiveIntegerField(default=0)
@@ -31,6 +60,8 @@ class CallRecord(models.Model):
     tts_characters = models.PositiveIntegerField(default=0)
     stt_audio_seconds = models.FloatField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CallRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
@@ -47,3 +78,36 @@ class CallRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.restaurant_name} · {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class RefusalReason(models.TextChoices):
+    ORIGIN_NOT_ALLOWED = "origin_not_allowed", "Website not allowed"
+    NOT_LIVE = "not_live", "Not live yet"
+    NOT_TAKING_CALLS = "not_taking_calls", "Suspended or switched off"
+    BUSY = "busy", "All lines busy"
+    VOICE_SERVICE_DOWN = "voice_service_down", "Voice service down"
+
+
+class CallRefusalCount(models.Model):
+    """Refused call starts per restaurant, reason and quarter hour (UTC), flushed from Redis by Celery beat.
+
+    Quarter hours, not days: the dashboard counts them on the restaurant's own dates, and every time zone
+    in use is a whole number of quarter hours from UTC.
+    """
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=24, choices=RefusalReason.choices)
+    period_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["restaurant", "reason", "period_start"], name="call_refusal_count_unique_period"
+            )
+        ]
+        indexes = [models.Index(fields=["tenant", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.restaurant_id} {self.reason} {self.period_start:%Y-%m-%d %H:%M}: {self.count}"

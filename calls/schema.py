@@ -41,6 +41,14 @@ class CallUsage(_Model):
     stt_audio_seconds: float = Field(default=0.0, ge=0)
 
 
+class UnansweredQuestion(_Model):
+    question: str = Field(max_length=500)
+    at: dt.datetime | None = None
+
+
+MAX_UNANSWERED_QUESTIONS = 20
+
+
 class CallRecordPayload(_Model):
     version: Literal[1] = 1  # == CALL_RECORD_SCHEMA_VERSION
     job_id: str = Field(min_length=1, max_length=100)
@@ -55,6 +63,12 @@ class CallRecordPayload(_Model):
     transcript: list[TranscriptLine] = Field(default_factory=list, max_length=MAX_TRANSCRIPT_LINES)
     tool_calls: list[ToolCallRecord] = Field(default_factory=list, max_length=MAX_TOOL_CALLS)
     usage: CallUsage = Field(default_factory=CallUsage)
+    # Added with outcomes; absent from older workers' records (read as none asked).
+    unanswered_questions: list[UnansweredQuestion] = Field(
+        default_factory=list, max_length=MAX_UNANSWERED_QUESTIONS
+    )
+    # "test": an owner's test chat, stored by the web app itself, never by a worker.
+    channel: Literal["web", "phone", "test"] = "web"
 
     @model_validator(mode="after")
     def _ends_after_it_starts(self) -> CallRecordPayload:

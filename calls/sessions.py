@@ -13,9 +13,19 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
-from calls.admission import NotTakingCalls, RateLimit, acall_admit, call_admit, session_slot_release
+from calls.admission import (
+    NOT_LIVE_DETAIL,
+    NotLive,
+    NotTakingCalls,
+    RateLimit,
+    TooManySessions,
+    acall_admit,
+    call_admit,
+    session_slot_release,
+)
 from calls.contract import AGENT_NAME, JobMetadata
 from calls.origins import origin_allowed_for_snapshot, origin_allowed_for_tenant
+from calls.refusals import acall_refusal_count, call_refusal_count
 from config.logging import log_context_bind
 from core import errors
 from core.db import db_call
@@ -90,9 +100,15 @@ def session_create(
     if caller_tenant_id is None and not origin_allowed_for_tenant(
         origin=origin or "", tenant_id=snapshot.tenant_id, own_origin=own_origin
     ):
+        # Counted for the owner ("your website is not allowed"), but answered like an unknown id.
+        call_refusal_count(public_id=snapshot.public_id, reason="origin_not_allowed")
         raise NotAvailable(f"No restaurant “{public_id}” is available here.")
     if not snapshot.can_take_calls:
+        call_refusal_count(public_id=snapshot.public_id, reason="not_taking_calls")
         raise NotTakingCalls("This restaurant is not taking voice calls right now. Please call them instead.")
+    if not snapshot.live:
+        call_refusal_count(public_id=snapshot.public_id, reason="not_live")
+        raise NotLive(NOT_LIVE_DETAIL)
 
     # Validated (and size-checked) before a line is taken, so a bad request never holds one.
     try:
@@ -110,10 +126,15 @@ def session_create(
 
     room = f"hl-{snapshot.public_id}-{uuid.uuid4().hex}"
     log_context_bind(room=room, restaurant_id=snapshot.public_id)
-    call_admit(snapshot=snapshot, room_name=room)
+    try:
+        call_admit(snapshot=snapshot, room_name=room)
+    except errors.Busy:
+        call_refusal_count(public_id=snapshot.public_id, reason="busy")
+        raise
     try:
         agent_dispatch_create(room=room, agent_name=AGENT_NAME, metadata=metadata)
     except LiveKitUnavailable as exc:
+        call_refusal_count(public_id=snapshot.public_id, reason="voice_service_down")
         session_slot_release(tenant_id=snapshot.tenant_id, room_name=room)
         logger.error(
             "dispatch failed request_id=%s room=%s restaurant=%s: %s", request_id, room, public_id, exc
@@ -200,21 +221,32 @@ async def asession_create(
         if caller_tenant_id is None and not origin_allowed_for_snapshot(
             origin=origin or "", snapshot=snapshot, own_origin=own_origin
         ):
+            # Counted for the owner ("your website is not allowed"), but answered like an unknown id.
+            await acall_refusal_count(public_id=snapshot.public_id, reason="origin_not_allowed")
             raise NotAvailable(f"No restaurant “{public_id}” is available here.")
         if not snapshot.can_take_calls:
+            await acall_refusal_count(public_id=snapshot.public_id, reason="not_taking_calls")
             raise NotTakingCalls(
                 "This restaurant is not taking voice calls right now. Please call them instead."
             )
+        if not snapshot.live:
+            await acall_refusal_count(public_id=snapshot.public_id, reason="not_live")
+            raise NotLive(NOT_LIVE_DETAIL)
         metadata = _checked_metadata(snapshot, language, context, request_id)
     except errors.ApplicationError as exc:
         raise Refused(exc) from exc
 
     room = f"hl-{snapshot.public_id}-{uuid.uuid4().hex}"
     log_context_bind(room=room, restaurant_id=snapshot.public_id)
-    await acall_admit(snapshot=snapshot, room_name=room, rate_limits=rate_limits(snapshot))
+    try:
+        await acall_admit(snapshot=snapshot, room_name=room, rate_limits=rate_limits(snapshot))
+    except TooManySessions:
+        await acall_refusal_count(public_id=snapshot.public_id, reason="busy")
+        raise
     try:
         await aagent_dispatch_create(room=room, agent_name=AGENT_NAME, metadata=metadata)
     except LiveKitUnavailable as exc:
+        await acall_refusal_count(public_id=snapshot.public_id, reason="voice_service_down")
         await sync_to_async(session_slot_release, thread_sensitive=False)(
             tenant_id=snapshot.tenant_id, room_name=room
         )
@@ -235,3 +267,22 @@ async def asession_create(
         participant_identity=identity,
         expires_at=timezone.now() + ttl,
     )
+
+
+def session_availability_check(*, public_id: str, origin: str | None, own_origin: str | None = None) -> None:
+    """May a diner on `origin` call this restaurant now? Raises what `session_create` would, takes nothing.
+
+    The widget asks this before the microphone, so a diner is never asked for a microphone by a restaurant
+    that is not taking calls. Lines are not checked (busy is a moment, not a state).
+    """
+    snapshot = restaurant_snapshot_get(public_id=public_id)
+    if (
+        snapshot is None
+        or not origin
+        or not origin_allowed_for_snapshot(origin=origin, snapshot=snapshot, own_origin=own_origin)
+    ):
+        raise NotAvailable(f"No restaurant “{public_id}” is available here.")
+    if not snapshot.can_take_calls:
+        raise NotTakingCalls("This restaurant is not taking voice calls right now. Please call them instead.")
+    if not snapshot.live:
+        raise NotLive(NOT_LIVE_DETAIL)

@@ -9,6 +9,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from pydantic import ValidationError
 
+from calls.refusals import call_refusals_flush
 from calls.schema import CallRecordPayload
 from calls.services import call_record_store
 
@@ -34,3 +35,11 @@ def call_record_save(payload: dict[str, Any]) -> int | None:
         return None
     record = call_record_store(payload=parsed)
     return record.pk if record else None
+
+
+@shared_task(
+    name="calls.tasks.call_refusals_flush", autoretry_for=(OperationalError, InterfaceError), max_retries=3
+)
+def call_refusals_flush_task() -> int:
+    """Celery beat, every minute: refused call starts from the Redis counter into Postgres."""
+    return call_refusals_flush()

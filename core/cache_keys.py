@@ -63,3 +63,14 @@ def password_reset_address_key(address_hash: str) -> str:
 def password_reset_client_key(ident: str) -> str:
     # A counter of reset requests from one client address in the current window.
     return f"password-reset:v1:client:{ident}"
+
+
+def call_refusals_pending_key() -> str:
+    # A hash: field "<public_id>|<reason>|<quarter-hour start, UTC ISO>" → refused call starts not yet in
+    # Postgres. Celery beat renames it away and adds its counts to calls.CallRefusalCount.
+    return "call-refusals:v1:pending"
+
+
+def call_refusals_flushing_key(token: str) -> str:
+    # The renamed hash while one flush writes it to Postgres; left behind if that flush died, and retried.
+    return f"call-refusals:v1:flushing:{token}"

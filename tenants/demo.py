@@ -494,6 +494,8 @@ def demo_tenant_seed(*, owner_password: str | None, today: dt.date | None = None
     created_restaurants = 0
     for spec in restaurants(today):
         fields = {k: v for k, v in spec.items() if k not in {"name", "hours", "special", "menu"}}
+        # The demo restaurants are complete, so they are live from the start.
+        fields.setdefault("went_live_at", timezone.now())
         restaurant, created = Restaurant.objects.get_or_create(
             tenant=tenant, name=spec["name"], defaults=fields
         )

@@ -210,6 +210,9 @@ class Restaurant(TimeStampedModel):
         help_text="House rules for the agent, e.g. “We do not take reservations.”",
     )
     is_active = models.BooleanField(default=True, help_text="Inactive restaurants take no calls.")
+    # Null until the owner presses "Go live" on the go-live checklist: a new restaurant with no hours and
+    # no menu must not answer diners. Set only by the go-live service, never in a form.
+    went_live_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects: ClassVar[TenantOwnedQuerySet] = TenantOwnedQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -225,6 +228,10 @@ class Restaurant(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_live(self) -> bool:
+        return self.went_live_at is not None
 
 
 class RestaurantChild(TimeStampedModel):

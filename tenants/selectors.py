@@ -63,7 +63,14 @@ def restaurant_snapshot_from_db(*, public_id: str) -> RestaurantSnapshot | None:
     """
     row = (
         Restaurant.objects.filter(public_id=public_id)
-        .values("pk", "tenant__status", "tenant__max_concurrent_sessions", "is_active", *RESTAURANT_FIELDS)
+        .values(
+            "pk",
+            "tenant__status",
+            "tenant__max_concurrent_sessions",
+            "is_active",
+            "went_live_at",
+            *RESTAURANT_FIELDS,
+        )
         .first()
     )
     if row is None:
@@ -85,6 +92,7 @@ def restaurant_snapshot_from_db(*, public_id: str) -> RestaurantSnapshot | None:
         **{field: row[field] for field in RESTAURANT_FIELDS},
         tenant_active=row["tenant__status"] == Tenant.Status.ACTIVE,
         active=row["is_active"],
+        live=row["went_live_at"] is not None,
         weekly_hours=tuple(
             WeeklyInterval(weekday=h["weekday"], opens=h["opens_at"], closes=h["closes_at"])
             for h in hours.values("weekday", "opens_at", "closes_at")
@@ -115,9 +123,9 @@ def restaurant_snapshot_from_db(*, public_id: str) -> RestaurantSnapshot | None:
 
 def restaurant_public_ids_taking_calls() -> list[str]:
     return list(
-        Restaurant.objects.filter(is_active=True, tenant__status=Tenant.Status.ACTIVE).values_list(
-            "public_id", flat=True
-        )
+        Restaurant.objects.filter(
+            is_active=True, went_live_at__isnull=False, tenant__status=Tenant.Status.ACTIVE
+        ).values_list("public_id", flat=True)
     )
 
 

@@ -101,6 +101,9 @@ class RestaurantSnapshot(_Frozen):
     tenant_id: int
     tenant_active: bool
     active: bool
+    # False until the owner goes live (tenants.Restaurant.went_live_at). Absent from snapshots cached by an
+    # older release, which only knew live restaurants: read as live.
+    live: bool = True
     name: str
     cuisine: str = ""
     address: str = ""
@@ -125,6 +128,7 @@ class RestaurantSnapshot(_Frozen):
 
     @property
     def can_take_calls(self) -> bool:
+        """Not suspended and not switched off. A restaurant not yet live is refused separately (`live`)."""
         return self.tenant_active and self.active
 
     @property

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "accounts",
     "audit",
+    "owners",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +253,8 @@ CELERY_BEAT_SCHEDULE = {
         # Under the snapshot TTL (1 h), so an active restaurant's first call of the day is a cache hit.
         "schedule": env.int("SNAPSHOT_WARM_INTERVAL_SECONDS", default=45 * 60),
     },
+    "flush-call-refusals": {"task": "calls.tasks.call_refusals_flush", "schedule": 60},
+    "send-owner-alerts": {"task": "owners.tasks.owner_alerts_send", "schedule": 5 * 60},
 }
 
 # "json" (one object per line, for log shippers) or "plain" (a developer's terminal).

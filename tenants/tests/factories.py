@@ -71,6 +71,8 @@ class RestaurantFactory(factory.django.DjangoModelFactory[Restaurant]):
     timezone = "Europe/London"
     language = "en"
     currency = "EUR"
+    # Most tests are about a restaurant that takes calls; the go-live tests build one that does not.
+    went_live_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
 
 
 class OpeningHoursFactory(factory.django.DjangoModelFactory[OpeningHours]):
