@@ -132,6 +132,7 @@ async def record_call(
         language=state.language,
         history=session.history,
         usage=session.usage,
+        unanswered_questions=state.unanswered_questions,
     )
     await call_record_submit(payload)
 

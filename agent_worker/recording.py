@@ -21,6 +21,7 @@ from calls.schema import (
     CallUsage,
     ToolCallRecord,
     TranscriptLine,
+    UnansweredQuestion,
     clip,
 )
 from calls.services import call_record_store
@@ -96,6 +97,8 @@ def call_record_build(
     language: str,
     history: Any,
     usage: Any,
+    unanswered_questions: list[UnansweredQuestion] | None = None,
+    channel: str = "web",
 ) -> CallRecordPayload:
     transcript, tool_calls = conversation_from_history(history)
     return CallRecordPayload(
@@ -111,6 +114,8 @@ def call_record_build(
         transcript=transcript,
         tool_calls=tool_calls,
         usage=usage_from_session(usage),
+        unanswered_questions=unanswered_questions or [],
+        channel="test" if channel == "test" else "web",
     )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from calls.contract import JobMetadata
+from calls.schema import UnansweredQuestion
 from tenants.snapshot import RestaurantSnapshot
 
 
@@ -19,3 +20,5 @@ class CallState:
     job_id: str
     room_name: str
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    # Filled by the record_unanswered_question tool; stored with the call record.
+    unanswered_questions: list[UnansweredQuestion] = field(default_factory=list)

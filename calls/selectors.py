@@ -26,7 +26,7 @@ class TenantMonthUsage:
 
 def usage_by_tenant_month(*, since: dt.datetime | None = None) -> list[TenantMonthUsage]:
     """Usage per tenant per calendar month (UTC), newest month first: one aggregate query."""
-    qs = CallRecord.objects.all()
+    qs = CallRecord.objects.counted()  # owners' test chats are not billed usage
     if since is not None:
         qs = qs.filter(started_at__gte=since)
     rows = (

@@ -68,3 +68,28 @@ def _release_slot(*, tenant_id: int, room_name: str) -> None:
         session_slot_release(tenant_id=tenant_id, room_name=room_name)
     except Exception as exc:
         logger.warning("could not release session slot of %s: %r", room_name, exc)
+
+
+def call_record_test_chat_extend(*, record: CallRecord, payload: CallRecordPayload) -> CallRecord:
+    """A test chat's next turn: its transcript so far, the turn's tool calls added, the outcome redone."""
+    if record.channel != "test":
+        raise ValueError("only test chats are extended; diners' call records are history")
+    record.transcript = [line.model_dump(mode="json") for line in payload.transcript]
+    record.tool_calls = [*record.tool_calls, *(c.model_dump(mode="json") for c in payload.tool_calls)]
+    record.unanswered_questions = [q.model_dump(mode="json") for q in payload.unanswered_questions]
+    record.ended_at = payload.ended_at
+    record.duration_seconds = payload.duration_seconds
+    record.snapshot_version = payload.snapshot_version
+    record.outcome = call_outcome(payload=payload)
+    record.save(
+        update_fields=[
+            "transcript",
+            "tool_calls",
+            "unanswered_questions",
+            "ended_at",
+            "duration_seconds",
+            "snapshot_version",
+            "outcome",
+        ]
+    )
+    return record
