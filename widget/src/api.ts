@@ -16,6 +16,7 @@ export type FailureKind =
   | "not_allowed"
   | "not_found"
   | "not_taking_calls"
+  | "not_live"
   | "network"
   | "room_unreachable"
   | "no_agent"
@@ -89,6 +90,34 @@ export async function fetchConnectionDetails(
   if (response.status === 429) throw new WidgetFailure("busy", retryAfter(response), detail);
   if (response.status === 404) throw new WidgetFailure("not_found", null, detail);
   if (response.status === 403 && code === "not_taking_calls") throw new WidgetFailure("not_taking_calls", null, detail);
+  if (response.status === 403 && code === "not_live") throw new WidgetFailure("not_live", null, detail);
   if (response.status === 403) throw new WidgetFailure("not_allowed", null, detail);
   throw new WidgetFailure("unavailable", retryAfter(response), detail);
+}
+
+/**
+ * Asked before the microphone: a restaurant that is not taking calls (not live yet, or suspended) is told
+ * to the diner without a microphone prompt. Anything else (network, an older platform without this
+ * endpoint) is left for the call start itself to report.
+ */
+export async function checkTakingCalls(apiBase: string, restaurantId: string): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(`${apiBase}/api/restaurant-status?restaurant_id=${encodeURIComponent(restaurantId)}`, {
+      credentials: "omit",
+      cache: "no-store",
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch {
+    return;
+  }
+  if (response.status !== 403) return;
+  let code = "";
+  try {
+    code = ((await response.json()) as { error?: string }).error ?? "";
+  } catch {
+    return;
+  }
+  if (code === "not_live") throw new WidgetFailure("not_live");
+  if (code === "not_taking_calls") throw new WidgetFailure("not_taking_calls");
 }

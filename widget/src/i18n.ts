@@ -28,6 +28,7 @@ export interface Strings {
   notAllowed: string;
   notFound: string;
   notTakingCalls: string;
+  notLive: string;
   network: string;
   roomUnreachable: string;
   callDropped: string;
@@ -35,6 +36,7 @@ export interface Strings {
 }
 
 const en: Strings = {
+  notLive: "This restaurant is not taking calls yet. Please check back soon.",
   button: "Talk to us",
   title: "Voice assistant",
   idle: "Ask about opening hours, the menu or allergens.",
@@ -69,6 +71,7 @@ const en: Strings = {
 
 const fr: Strings = {
   ...en,
+  notLive: "Ce restaurant ne prend pas encore d'appels. Revenez bientôt.",
   button: "Nous parler",
   title: "Assistant vocal",
   idle: "Horaires, menu, allergènes : posez vos questions.",
@@ -102,6 +105,7 @@ const fr: Strings = {
 
 const es: Strings = {
   ...en,
+  notLive: "Este restaurante aún no atiende llamadas. Vuelva pronto.",
   button: "Hablar con nosotros",
   title: "Asistente de voz",
   idle: "Pregunta por el horario, la carta o los alérgenos.",
@@ -130,6 +134,7 @@ const es: Strings = {
 
 const de: Strings = {
   ...en,
+  notLive: "Dieses Restaurant nimmt noch keine Anrufe entgegen. Schauen Sie bald wieder vorbei.",
   button: "Mit uns sprechen",
   title: "Sprachassistent",
   idle: "Fragen Sie nach Öffnungszeiten, Speisekarte oder Allergenen.",
@@ -158,6 +163,7 @@ const de: Strings = {
 
 const it: Strings = {
   ...en,
+  notLive: "Questo ristorante non accetta ancora chiamate. Torna presto.",
   button: "Parla con noi",
   title: "Assistente vocale",
   idle: "Chiedi orari, menù o allergeni.",
@@ -180,6 +186,7 @@ const it: Strings = {
 
 const pt: Strings = {
   ...en,
+  notLive: "Este restaurante ainda não atende chamadas. Volte em breve.",
   button: "Fale connosco",
   title: "Assistente de voz",
   connecting: "A ligar…",
@@ -193,6 +200,7 @@ const pt: Strings = {
 
 const nl: Strings = {
   ...en,
+  notLive: "Dit restaurant neemt nog geen oproepen aan. Kom snel terug.",
   button: "Praat met ons",
   title: "Spraakassistent",
   connecting: "Verbinden…",
@@ -206,6 +214,7 @@ const nl: Strings = {
 
 const ja: Strings = {
   ...en,
+  notLive: "このレストランはまだ通話を受け付けていません。しばらくしてからお試しください。",
   button: "音声で問い合わせ",
   title: "音声アシスタント",
   connecting: "接続中…",

@@ -15,7 +15,7 @@ import {
   createLocalAudioTrack,
 } from "livekit-client";
 
-import { type ConnectionDetails, WidgetFailure, fetchConnectionDetails } from "./api";
+import { type ConnectionDetails, WidgetFailure, checkTakingCalls, fetchConnectionDetails } from "./api";
 
 export type CallState =
   | "idle"
@@ -93,6 +93,9 @@ export class CallSession {
       if (!navigator.mediaDevices?.getUserMedia || typeof RTCPeerConnection === "undefined") {
         throw new WidgetFailure("unsupported");
       }
+      // A restaurant that is not taking calls says so before the browser asks for the microphone.
+      await checkTakingCalls(this.options.apiBase, this.options.restaurantId);
+      if (this.finished) return;
       // Ask for the microphone before the platform starts a room, so a diner who says no never
       // costs the restaurant an agent.
       try {

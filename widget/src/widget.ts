@@ -65,6 +65,7 @@ function failureText(strings: Strings, failure: WidgetFailure): string {
     not_allowed: strings.notAllowed,
     not_found: strings.notFound,
     not_taking_calls: strings.notTakingCalls,
+    not_live: strings.notLive,
     network: strings.network,
     room_unreachable: strings.roomUnreachable,
     no_agent: strings.noAgent,

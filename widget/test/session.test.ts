@@ -10,12 +10,15 @@ import type { WidgetFailure } from "../src/api";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let requests: { url: string; body: unknown }[] = [];
 let respond: () => Response;
+let status: () => Response;
+let statusChecks: string[] = [];
 
 beforeEach(() => {
   control.micError = null;
   control.connectError = null;
   control.rooms.length = 0;
   requests = [];
+  statusChecks = [];
   respond = () =>
     new Response(JSON.stringify({ serverUrl: "wss://lk.test", participantToken: "tok", roomName: "hl-r-1", participantIdentity: "diner" }), {
       status: 200,
@@ -23,7 +26,12 @@ beforeEach(() => {
     });
   (globalThis as any).RTCPeerConnection = class {};
   Object.defineProperty(globalThis, "navigator", { value: { mediaDevices: { getUserMedia: () => undefined } }, configurable: true });
+  status = () => new Response(JSON.stringify({ status: "taking_calls" }), { status: 200 });
   (globalThis as any).fetch = async (url: string, init?: RequestInit) => {
+    if (url.includes("/api/restaurant-status")) {
+      statusChecks.push(url);
+      return status();
+    }
     requests.push({ url, body: init?.body ? JSON.parse(String(init.body)) : null });
     return respond();
   };
@@ -51,6 +59,25 @@ test("a blocked microphone ends before the platform is asked for a room", async 
   await session.start();
   assert.deepEqual(states, [["connecting", null], ["error", "mic_denied"]]);
   assert.equal(requests.length, 0);
+});
+
+test("a restaurant not live yet is told before the microphone is asked for", async () => {
+  status = () => new Response(JSON.stringify({ error: "not_live", detail: "not yet" }), { status: 403 });
+  // Were the microphone asked for, this would end as mic_denied instead.
+  control.micError = Object.assign(new Error("denied"), { name: "NotAllowedError" });
+  const { session, states } = call();
+  await session.start();
+  assert.deepEqual(states, [["connecting", null], ["error", "not_live"]]);
+  assert.deepEqual(statusChecks, ["https://platform.test/api/restaurant-status?restaurant_id=r_1"]);
+  assert.equal(requests.length, 0, "no room is asked for");
+});
+
+test("a status check that fails for any other reason does not stop the call", async () => {
+  status = () => new Response("<html>old platform</html>", { status: 404 });
+  const { session, states } = call();
+  await session.start();
+  assert.equal(requests.length, 1);
+  assert.deepEqual(states.at(-1), ["waiting", null]);
 });
 
 test("the agent's states follow its lk.agent.state attribute", async () => {
