@@ -78,6 +78,8 @@ def golive_checklist(*, restaurant: Restaurant, snapshot: RestaurantSnapshot) ->
             False,
             ""
             if dishes and not unknown_allergens
+            else "Add dishes first."
+            if not dishes
             else f"{len(unknown_allergens)} dish(es) have no allergen information: the agent will say it "
             "cannot confirm their allergens.",
         ),

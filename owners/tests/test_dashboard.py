@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -60,6 +61,16 @@ def test_a_call_at_01_13_rome_time_counts_for_that_rome_date(world_a, two_zones)
     # The recent list shows local times: the Rome call at 01:13, the New York one at 19:13.
     starts = {(c.restaurant, c.local_start.strftime("%d %H:%M")) for c in both.recent}
     assert ("Roma", "28 01:13") in starts and ("New York", "27 19:13") in starts
+
+
+def test_the_page_shows_each_calls_local_time(world_a, two_zones):
+    rome, _ = two_zones
+    started = dt.datetime.now(UTC).replace(hour=0, minute=13, second=0, microsecond=0) - dt.timedelta(days=1)
+    _call(rome, started)
+    body = world_a.client_for(world_a.owner).get(reverse("admin:tenants_restaurant_dashboard")).content.decode()
+    # 00:13 UTC is 01:13 (winter) or 02:13 (summer) in Rome, as the owner lives it; never 00:13.
+    local = started.astimezone(ZoneInfo("Europe/Rome"))
+    assert f", {local:%H:%M}</a>" in body and ", 00:13</a>" not in body
 
 
 def test_the_30_day_window_ends_on_the_restaurants_today(world_a, two_zones):

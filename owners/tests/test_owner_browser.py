@@ -1,0 +1,129 @@
+"""The owner's path in real Chromium at 1280 and 390 px: not live, fix the checklist, test chat, go live,
+and the widget on the restaurant's own site turns from "not taking calls yet" into a call start.
+
+Screenshots of every page go to artifacts/ (kept by CI).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from agent_worker.testing import ScriptedLLM, ToolCall, last_tool_output
+from owners import chat
+from tenants.models import Restaurant
+from tenants.tests.factories import (
+    AllowedOriginFactory,
+    MembershipFactory,
+    MenuCategoryFactory,
+    MenuItemFactory,
+    OpeningHoursFactory,
+    TenantFactory,
+)
+from web.tests.test_widget_browser import (  # noqa: F401 (fixtures)
+    ARTIFACTS,
+    STATE_TIMEOUT_MS,
+    browser,
+    host_page,
+    host_site,
+    wait_for_state,
+    widget,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
+def owner_page(request: pytest.FixtureRequest, browser: Any) -> Any:
+    width = request.param
+    context = browser.new_context(viewport={"width": width, "height": 900 if width > 500 else 844})
+    context.set_default_timeout(STATE_TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.width = width  # type: ignore[attr-defined]
+    yield page
+    context.close()
+    assert errors == []
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"owner-{name}-{page.width}.png"), full_page=True)
+
+
+def test_owner_goes_live_and_the_widget_starts_taking_calls(
+    owner_page, live_server, host_site, fake_livekit, settings, monkeypatch
+):
+    page = owner_page
+    tenant = TenantFactory(name="Fresh Group", slug="fresh")
+    owner = MembershipFactory(tenant=tenant, user__username="fresh-owner").user
+    restaurant = Restaurant.objects.create(tenant=tenant, name="Fresh Start", timezone="Europe/Rome")
+    site = host_site({"/": host_page(live_server.url, restaurant.public_id)})
+
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", owner.username)
+    page.fill("#id_password", "pw")
+    page.click("input[type=submit]")
+    page.wait_for_selector("#hl-owner-panel")
+    assert "Not live (4 items left)" in page.inner_text("#hl-owner-panel")
+    shot(page, "1-index-not-live")
+
+    page.click("text=Fresh Start")
+    assert page.inner_text("#hl-status") == "Not live (4 items left)"
+    assert page.locator("button:has-text('Go live')").is_disabled()
+    assert "OPENAI_API_KEY" in page.inner_text("#test-chat")
+    shot(page, "2-agent-not-live")
+
+    # The diner's side before going live: told plainly, no microphone prompt, no call.
+    AllowedOriginFactory(tenant=tenant, origin=site.origin)
+    diner = page.context.new_page()
+    diner.goto(site.origin + "/")
+    widget(diner).get_by_role("button", name="Talk to us").click()
+    wait_for_state(diner, "error")
+    assert "not taking calls yet" in widget(diner).get_by_role("alert").inner_text()
+    assert fake_livekit.dispatches == []
+    diner.screenshot(path=str(ARTIFACTS / f"owner-3-widget-not-live-{page.width}.png"))
+
+    # The owner fixes each item (hours, a dish with its allergens, a greeting; the website was added).
+    with transaction.atomic():
+        OpeningHoursFactory(restaurant=restaurant, weekday=0)
+        item = MenuItemFactory(category=MenuCategoryFactory(restaurant=restaurant, name="Primi"), name="Risotto")
+        item.allergens = ["milk"]
+        item.save()
+        restaurant.greeting = "Buongiorno, Fresh Start."
+        restaurant.save()
+    page.reload()
+    assert page.inner_text("#hl-status") == "Not live (ready to go live)"
+
+    # A test chat on the scripted model, with the agent's real tools.
+    settings.OPENAI_API_KEY = "sk-test"
+    scripted = ScriptedLLM([ToolCall("get_opening_hours", {}), lambda ctx: "Hours: " + last_tool_output(ctx)[:40]])
+    monkeypatch.setattr(chat, "chat_llm", lambda: scripted)
+    page.reload()
+    page.fill("input[name=message]", "When are you open?")
+    page.click("#test-chat button:has-text('Send')")
+    page.wait_for_selector(".hl-msg-assistant")
+    assert "Hours: Monday: 12:00 to 22:00" in page.inner_text("#hl-chat-log")
+    assert "tool get_opening_hours" in page.inner_text("#hl-chat-log")
+    shot(page, "4-test-chat")
+
+    page.click("button:has-text('Go live')")
+    page.wait_for_selector("text=Fresh Start is live")
+    assert page.inner_text("#hl-status") == "Live"
+    shot(page, "5-live")
+
+    diner.reload()
+    widget(diner).get_by_role("button", name="Talk to us").click()
+    diner.wait_for_function("() => document.querySelector('[data-hostline-widget]') !== null")
+    wait_for_state(diner, "error")  # the fake LiveKit has no media server: the room is unreachable
+    assert len(fake_livekit.dispatches) == 1  # but the call did start
+
+    page.goto(live_server.url + "/admin/tenants/restaurant/dashboard/")
+    page.wait_for_selector("svg.hl-chart")
+    shot(page, "6-dashboard")
+    page.goto(live_server.url + "/admin/tenants/restaurant/")
+    assert "Live" in page.inner_text("#result_list")
+    shot(page, "7-restaurant-list")
