@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -12,28 +13,45 @@ from django.urls import URLPattern, path
 from django.utils.html import format_html, format_html_join
 
 from calls.models import CallRecord
+from calls.outcomes import end_reason_words
 from calls.selectors import usage_by_tenant_month
 from tenants.scoping import TenantScopedMixin, is_operator
 
 
 @admin.register(CallRecord)
 class CallRecordAdmin(TenantScopedMixin, admin.ModelAdmin):
-    list_display = ["started_at", "restaurant_name", "duration", "end_reason", "turns", "language"]
-    list_filter = [("restaurant", admin.RelatedOnlyFieldListFilter), "end_reason", "started_at"]
+    list_display = ["local_start", "restaurant_name", "channel", "duration", "outcome", "ended_how", "turns"]
+    list_filter = [("restaurant", admin.RelatedOnlyFieldListFilter), "channel", "outcome", "started_at"]
     search_fields = ["restaurant_name", "room_name"]
     date_hierarchy = "started_at"
     list_select_related = ["restaurant"]
     fieldsets = [
         (
             None,
-            {"fields": ["restaurant_name", "started_at", "ended_at", "duration", "end_reason", "language"]},
+            {
+                "fields": [
+                    "restaurant_name",
+                    "channel",
+                    "local_start",
+                    "duration",
+                    "outcome",
+                    "ended_how",
+                    "language",
+                ]
+            },
         ),
-        ("Conversation", {"fields": ["readable_transcript", "readable_tool_calls"]}),
+        ("Conversation", {"fields": ["readable_unanswered", "readable_transcript", "readable_tool_calls"]}),
         (
             "Usage",
             {"fields": ["llm_input_tokens", "llm_output_tokens", "tts_characters", "stt_audio_seconds"]},
         ),
-        ("Technical", {"classes": ["collapse"], "fields": ["room_name", "job_id", "snapshot_version"]}),
+        (
+            "Technical",
+            {
+                "classes": ["collapse"],
+                "fields": ["started_at", "ended_at", "end_reason", "room_name", "job_id", "snapshot_version"],
+            },
+        ),
     ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -53,6 +71,24 @@ class CallRecordAdmin(TenantScopedMixin, admin.ModelAdmin):
     def duration(self, obj: CallRecord) -> str:
         minutes, seconds = divmod(round(obj.duration_seconds), 60)
         return f"{minutes}:{seconds:02d}"
+
+    @admin.display(description="Started (restaurant's time)", ordering="started_at")
+    def local_start(self, obj: CallRecord) -> str:
+        zone = obj.restaurant.timezone if obj.restaurant else "UTC"
+        return f"{obj.started_at.astimezone(ZoneInfo(zone)):%a %d %b %Y, %H:%M} ({zone})"
+
+    @admin.display(description="How it ended", ordering="end_reason")
+    def ended_how(self, obj: CallRecord) -> str:
+        return end_reason_words(obj.end_reason)
+
+    @admin.display(description="Questions the agent could not answer")
+    def readable_unanswered(self, obj: CallRecord) -> str:
+        if not obj.unanswered_questions:
+            return "None."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((q.get("question", ""),) for q in obj.unanswered_questions)),
+        )
 
     @admin.display(description="Turns")
     def turns(self, obj: CallRecord) -> int:

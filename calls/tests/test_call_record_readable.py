@@ -1,0 +1,35 @@
+"""Call records read as an owner lives them: the restaurant's local time, end reasons and outcomes in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from calls.schema import CallRecordPayload
+from calls.services import call_record_store
+from calls.tests.factories import call_payload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_rome_call_at_01_13_reads_01_13_with_the_reason_in_words(world_a):
+    restaurant = world_a.restaurant
+    restaurant.timezone = "Europe/Rome"
+    restaurant.save()
+    data = call_payload(restaurant)
+    start = dt.datetime(2026, 11, 28, 0, 13, tzinfo=dt.UTC)
+    data.update(
+        started_at=start.isoformat(),
+        ended_at=(start + dt.timedelta(seconds=90)).isoformat(),
+        unanswered_questions=[{"question": "Do you have a terrace?"}],
+    )
+    record = call_record_store(payload=CallRecordPayload.model_validate(data))
+    client = world_a.client_for(world_a.owner)
+    listing = client.get(reverse("admin:calls_callrecord_changelist")).content.decode()
+    assert "Sat 28 Nov 2026, 01:13 (Europe/Rome)" in listing
+    assert "The diner hung up" in listing and "participant_disconnected" not in listing.split("<tbody>")[1]
+    assert "Unanswered question" in listing
+    page = client.get(reverse("admin:calls_callrecord_change", args=[record.pk])).content.decode()
+    assert "Do you have a terrace?" in page
