@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -141,7 +142,7 @@ class OwnerRestaurantAdmin(RestaurantAdmin):
     # --- calls dashboard ---------------------------------------------------------------------------------
 
     def dashboard_view(self, request: HttpRequest) -> HttpResponse:
-        restaurants = Restaurant.objects.select_related("tenant").order_by("name")
+        restaurants: QuerySet[Restaurant] = Restaurant.objects.select_related("tenant").order_by("name")
         if is_operator(request):
             restaurants = unscoped(restaurants, reason="operators see every tenant's dashboard")
         else:

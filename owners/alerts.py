@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -146,6 +147,10 @@ def _owner_emails(tenant_id: int) -> list[str]:
     )
 
 
+def _email(alert: AlertToSend, recipients: list[str]) -> None:
+    send_mail(alert.subject, f"{alert.body}\n\n{settings.PLATFORM_BASE_URL}/admin/", None, recipients)
+
+
 def owner_alerts_send(*, now: dt.datetime | None = None) -> int:
     """Find what owners should hear about and email each alert once. Returns how many alerts were new."""
     now = now or timezone.now()
@@ -163,15 +168,7 @@ def owner_alerts_send(*, now: dt.datetime | None = None) -> int:
                     recipients=len(recipients),
                 )
                 if recipients:
-                    transaction.on_commit(
-                        lambda a=alert, r=recipients: send_mail(
-                            a.subject,
-                            f"{a.body}\n\n{settings.PLATFORM_BASE_URL}/admin/",
-                            None,
-                            r,
-                            fail_silently=False,
-                        )
-                    )
+                    transaction.on_commit(partial(_email, alert, recipients))
         except IntegrityError:
             continue  # already sent today
         sent += 1

@@ -81,9 +81,7 @@ def chat_say(
     )
     previous = list(record.transcript) if record is not None else []
     try:
-        history = async_to_sync(asyncio.wait_for)(
-            _run_turn(state, previous, text, llm), TURN_TIMEOUT_SECONDS
-        )
+        history = async_to_sync(asyncio.wait_for)(_run_turn(state, previous, text, llm), TURN_TIMEOUT_SECONDS)
     except TimeoutError as exc:
         raise Unavailable("The agent took too long to answer. Try again.") from exc
     started = record.started_at if record is not None else state.started_at
@@ -107,7 +105,9 @@ def chat_say(
     )
     # The session's history holds this turn only; the chat so far is on the record.
     payload = payload.model_copy(
-        update={"transcript": [*(TranscriptLine.model_validate(line) for line in previous), *payload.transcript]}
+        update={
+            "transcript": [*(TranscriptLine.model_validate(line) for line in previous), *payload.transcript]
+        }
     )
     if record is None:
         stored = call_record_store(payload=payload)

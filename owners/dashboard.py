@@ -105,7 +105,8 @@ def calls_dashboard(*, restaurants: list[Restaurant], now: dt.datetime | None = 
     questions: dict[tuple[int, str], list[tuple[str, dt.datetime]]] = defaultdict(list)
     recent: list[RecentCall] = []
     for call in calls:
-        zone = zones[call.restaurant_id]  # type: ignore[index]
+        restaurant_id: int = call.restaurant_id  # type: ignore[assignment]  # filtered to these restaurants
+        zone = zones[restaurant_id]
         local = call.started_at.astimezone(zone)
         if not first <= local.date() <= today:
             continue
@@ -115,12 +116,12 @@ def calls_dashboard(*, restaurants: list[Restaurant], now: dt.datetime | None = 
         for entry in call.unanswered_questions or []:
             text = str(entry.get("question", "")).strip()
             if text:
-                questions[(call.restaurant_id, _normalise(text))].append((text, local))  # type: ignore[arg-type]
+                questions[(restaurant_id, _normalise(text))].append((text, local))
         if len(recent) < 20:
             minutes, seconds = divmod(round(call.duration_seconds), 60)
             recent.append(
                 RecentCall(
-                    restaurant=names[call.restaurant_id],  # type: ignore[index]
+                    restaurant=names[restaurant_id],
                     local_start=local,
                     minutes=f"{minutes}:{seconds:02d}",
                     outcome=Outcome(call.outcome).label if call.outcome else Outcome.ANSWERED.label,

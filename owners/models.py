@@ -18,7 +18,9 @@ class OwnerAlert(models.Model):
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
     # Empty for alerts about the whole tenant (suspension).
-    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    restaurant = models.ForeignKey(
+        Restaurant, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     # The restaurant's local date (UTC for tenant alerts): "at most one per kind per restaurant per day".
     day = models.DateField()

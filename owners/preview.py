@@ -1,4 +1,4 @@
-""""Your agent right now": what the agent would tell a diner at this instant, for one restaurant.
+""" "Your agent right now": what the agent would tell a diner at this instant, for one restaurant.
 
 Nothing here words a fact itself. Every sentence comes from the agent's own tools (called as the agent
 calls them, over the same snapshot), from `tenants.hours` (which the tools and the instructions use), or
@@ -103,4 +103,3 @@ def agent_preview(*, snapshot: RestaurantSnapshot, now: dt.datetime | None = Non
         snapshot_version=snapshot.version,
         instructions=build_instructions(snapshot, now, snapshot.language),
     )
-

@@ -8,7 +8,9 @@ from django.db import InterfaceError, OperationalError
 from owners.alerts import owner_alerts_send
 
 
-@shared_task(name="owners.tasks.owner_alerts_send", autoretry_for=(OperationalError, InterfaceError), max_retries=3)
+@shared_task(
+    name="owners.tasks.owner_alerts_send", autoretry_for=(OperationalError, InterfaceError), max_retries=3
+)
 def owner_alerts_send_task() -> int:
     """Celery beat, every 5 minutes: email owners what they should know, once per kind per day."""
     return owner_alerts_send()

@@ -24,7 +24,9 @@ UTC = dt.UTC
 def _call(restaurant, started: dt.datetime, seconds: int = 120, **extra) -> CallRecord:
     data = call_payload(restaurant)
     data.update(
-        started_at=started.isoformat(), ended_at=(started + dt.timedelta(seconds=seconds)).isoformat(), **extra
+        started_at=started.isoformat(),
+        ended_at=(started + dt.timedelta(seconds=seconds)).isoformat(),
+        **extra,
     )
     record = call_record_store(payload=CallRecordPayload.model_validate(data))
     assert record is not None
@@ -67,7 +69,9 @@ def test_the_page_shows_each_calls_local_time(world_a, two_zones):
     rome, _ = two_zones
     started = dt.datetime.now(UTC).replace(hour=0, minute=13, second=0, microsecond=0) - dt.timedelta(days=1)
     _call(rome, started)
-    body = world_a.client_for(world_a.owner).get(reverse("admin:tenants_restaurant_dashboard")).content.decode()
+    body = (
+        world_a.client_for(world_a.owner).get(reverse("admin:tenants_restaurant_dashboard")).content.decode()
+    )
     # 00:13 UTC is 01:13 (winter) or 02:13 (summer) in Rome, as the owner lives it; never 00:13.
     local = started.astimezone(ZoneInfo("Europe/Rome"))
     assert f", {local:%H:%M}</a>" in body and ", 00:13</a>" not in body
@@ -87,7 +91,9 @@ def test_refusals_by_reason_on_local_dates(world_a, two_zones):
     rome, _ = two_zones
     now = dt.datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
     for reason in ("origin_not_allowed", "origin_not_allowed", "busy", "voice_service_down"):
-        call_refusal_count(public_id=rome.public_id, reason=reason, now=dt.datetime(2026, 11, 28, 23, 50, tzinfo=UTC))
+        call_refusal_count(
+            public_id=rome.public_id, reason=reason, now=dt.datetime(2026, 11, 28, 23, 50, tzinfo=UTC)
+        )
     call_refusals_flush()
     data = calls_dashboard(restaurants=[rome], now=now)
     assert data.refused == 4
@@ -116,12 +122,18 @@ def test_outcomes_and_unanswered_questions_are_grouped(world_a, two_zones):
 
 
 def test_dashboard_page_is_scoped_to_the_owners_tenant(world_a, world_b, operator):
-    _call(world_b.restaurant, dt.datetime.now(UTC) - dt.timedelta(hours=1), unanswered_questions=[{"question": "Bravo secret?"}])
+    _call(
+        world_b.restaurant,
+        dt.datetime.now(UTC) - dt.timedelta(hours=1),
+        unanswered_questions=[{"question": "Bravo secret?"}],
+    )
     _call(world_a.restaurant, dt.datetime.now(UTC) - dt.timedelta(hours=1))
     url = reverse("admin:tenants_restaurant_dashboard")
     body = world_a.client_for(world_a.owner).get(url).content.decode()
     assert "Bravo" not in body and 'id="hl-calls">1<' in body
-    assert world_a.client_for(world_a.owner).get(url, {"restaurant": world_b.restaurant.pk}).status_code == 404
+    assert (
+        world_a.client_for(world_a.owner).get(url, {"restaurant": world_b.restaurant.pk}).status_code == 404
+    )
     everything = world_a.client_for(operator).get(url).content.decode()
     assert 'id="hl-calls">2<' in everything and "Bravo secret?" in everything
     assert "The diner hung up" in everything  # end reasons in words

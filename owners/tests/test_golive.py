@@ -134,7 +134,7 @@ def test_migrated_rows_are_live_and_the_badge_shows_it(world_a):
     assert snapshot.live is True
     assert restaurant_badge(restaurant=restaurant, snapshot=snapshot).text == "Live"
     page = world_a.client_for(world_a.owner).get(reverse("admin:tenants_restaurant_changelist"))
-    assert 'hl-badge-live' in page.content.decode()
+    assert "hl-badge-live" in page.content.decode()
 
 
 def test_suspended_tenant_shows_a_banner_and_badge(world_a):
@@ -145,7 +145,9 @@ def test_suspended_tenant_shows_a_banner_and_badge(world_a):
     index = client.get(reverse("admin:index")).content.decode()
     assert "Your account is suspended" in index
     assert "Suspended" in index
-    page = client.get(reverse("admin:tenants_restaurant_agent", args=[world_a.restaurant.pk])).content.decode()
+    page = client.get(
+        reverse("admin:tenants_restaurant_agent", args=[world_a.restaurant.pk])
+    ).content.decode()
     assert "Your account is suspended" in page
 
 

@@ -36,14 +36,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
-def owner_page(request: pytest.FixtureRequest, browser: Any) -> Any:
+def owner_page(request: pytest.FixtureRequest, browser: Any) -> Any:  # noqa: F811 (the imported fixture)
     width = request.param
     context = browser.new_context(viewport={"width": width, "height": 900 if width > 500 else 844})
     context.set_default_timeout(STATE_TIMEOUT_MS)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.width = width  # type: ignore[attr-defined]
+    page.width = width
     yield page
     context.close()
     assert errors == []
@@ -55,7 +55,12 @@ def shot(page: Any, name: str) -> None:
 
 
 def test_owner_goes_live_and_the_widget_starts_taking_calls(
-    owner_page, live_server, host_site, fake_livekit, settings, monkeypatch
+    owner_page,
+    live_server,
+    host_site,  # noqa: F811 (the imported fixture)
+    fake_livekit,
+    settings,
+    monkeypatch,
 ):
     page = owner_page
     tenant = TenantFactory(name="Fresh Group", slug="fresh")
@@ -90,7 +95,9 @@ def test_owner_goes_live_and_the_widget_starts_taking_calls(
     # The owner fixes each item (hours, a dish with its allergens, a greeting; the website was added).
     with transaction.atomic():
         OpeningHoursFactory(restaurant=restaurant, weekday=0)
-        item = MenuItemFactory(category=MenuCategoryFactory(restaurant=restaurant, name="Primi"), name="Risotto")
+        item = MenuItemFactory(
+            category=MenuCategoryFactory(restaurant=restaurant, name="Primi"), name="Risotto"
+        )
         item.allergens = ["milk"]
         item.save()
         restaurant.greeting = "Buongiorno, Fresh Start."
@@ -100,7 +107,9 @@ def test_owner_goes_live_and_the_widget_starts_taking_calls(
 
     # A test chat on the scripted model, with the agent's real tools.
     settings.OPENAI_API_KEY = "sk-test"
-    scripted = ScriptedLLM([ToolCall("get_opening_hours", {}), lambda ctx: "Hours: " + last_tool_output(ctx)[:40]])
+    scripted = ScriptedLLM(
+        [ToolCall("get_opening_hours", {}), lambda ctx: "Hours: " + last_tool_output(ctx)[:40]]
+    )
     monkeypatch.setattr(chat, "chat_llm", lambda: scripted)
     page.reload()
     page.fill("input[name=message]", "When are you open?")

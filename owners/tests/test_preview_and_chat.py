@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from agent_worker.testing import ScriptedLLM, ToolCall, last_tool_output
 from agent_worker.tools import formatting as fmt
@@ -34,7 +36,9 @@ def test_the_page_shows_what_the_agent_would_say(world_a):
     item.is_available = False
     item.save()
     client = world_a.client_for(world_a.owner)
-    body = client.get(reverse("admin:tenants_restaurant_agent", args=[world_a.restaurant.pk])).content.decode()
+    body = client.get(
+        reverse("admin:tenants_restaurant_agent", args=[world_a.restaurant.pk])
+    ).content.decode()
     snapshot = restaurant_snapshot_from_db(public_id=world_a.restaurant.public_id)
     assert "Alpha Secret Dish" in body and "(sold out today)" in body
     assert "The agent will say it cannot confirm the allergens" in body  # the dish declares none
