@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Redoc's files served from here: the API docs work offline, no CDN
     "tenants",
     "calls",
     # Sign-in protection (docs/security.md): lockouts, two-factor, and the audit trail.
@@ -208,6 +209,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Connection details for diners' voice sessions with a restaurant's agent.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # LiveKit: the server the agent workers register with and the diners' browsers join.

@@ -165,3 +165,9 @@ def test_refusal_counts_land_on_quarter_hours_and_add_up(world_a):
     row = CallRefusalCount.objects.get()
     assert row.count == 4 and row.period_start == dt.datetime(2026, 11, 28, 23, 45, tzinfo=dt.UTC)
     assert call_refusals_flush() == 0
+
+
+def test_the_api_docs_page_loads_nothing_from_a_cdn(client):
+    body = client.get("/api/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/redoc/" in body
+    assert "cdn." not in body and "jsdelivr" not in body
