@@ -6,12 +6,17 @@ Screenshots of every page go to artifacts/ (kept by CI).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from agent_worker.testing import ScriptedLLM, ToolCall, last_tool_output
+from calls.schema import CallRecordPayload
+from calls.services import call_record_store
+from calls.tests.factories import call_payload
 from owners import chat
 from tenants.models import Restaurant
 from tenants.tests.factories import (
@@ -130,8 +135,19 @@ def test_owner_goes_live_and_the_widget_starts_taking_calls(
     wait_for_state(diner, "error")  # the fake LiveKit has no media server: the room is unreachable
     assert len(fake_livekit.dispatches) == 1  # but the call did start
 
+    for hours_ago, question in ((30, "Do you have a terrace?"), (5, "Is there parking?"), (2, "")):
+        data = call_payload(restaurant)
+        start = timezone.now() - dt.timedelta(hours=hours_ago)
+        data.update(
+            started_at=start.isoformat(),
+            ended_at=(start + dt.timedelta(seconds=150)).isoformat(),
+            unanswered_questions=[{"question": question}] if question else [],
+        )
+        call_record_store(payload=CallRecordPayload.model_validate(data))
     page.goto(live_server.url + "/admin/tenants/restaurant/dashboard/")
     page.wait_for_selector("svg.hl-chart")
+    assert page.inner_text("#hl-calls") == "3"
+    assert "Is there parking?" in page.inner_text("#hl-unanswered")
     shot(page, "6-dashboard")
     page.goto(live_server.url + "/admin/tenants/restaurant/")
     assert "Live" in page.inner_text("#result_list")
