@@ -125,7 +125,8 @@ def _tenant_alerts(now: dt.datetime) -> list[AlertToSend]:
         suspended = tenant.status == Tenant.Status.SUSPENDED
         if suspended and last != OwnerAlert.Kind.TENANT_SUSPENDED:
             kind, subject = OwnerAlert.Kind.TENANT_SUSPENDED, "Your Hostline account is suspended"
-            body = "Your restaurants' agents refuse every call until the account is reactivated."
+            why = f" Reason: {tenant.suspension_reason}." if tenant.suspension_reason else ""
+            body = f"Your restaurants' agents refuse every call until the account is reactivated.{why}"
         elif not suspended and last == OwnerAlert.Kind.TENANT_SUSPENDED:
             kind, subject = OwnerAlert.Kind.TENANT_REACTIVATED, "Your Hostline account is active again"
             body = "Your restaurants' agents take calls again."

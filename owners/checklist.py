@@ -126,7 +126,8 @@ def restaurant_badge(
 ) -> Badge:
     tenant = tenant or restaurant.tenant
     if tenant.status == Tenant.Status.SUSPENDED:
-        return Badge("suspended", "Suspended")
+        reason = f" ({tenant.suspension_reason})" if tenant.suspension_reason else ""
+        return Badge("suspended", f"Suspended{reason}")
     if not restaurant.is_active:
         return Badge("off", "Switched off")
     if restaurant.is_live:

@@ -83,6 +83,9 @@ class Tenant(TimeStampedModel):
     max_concurrent_sessions = models.PositiveIntegerField(
         default=10, help_text="How many voice sessions may run at once across this tenant's restaurants."
     )
+    suspension_reason = models.CharField(
+        max_length=300, blank=True, help_text="Shown to the tenant's owners while it is suspended."
+    )
 
     class Meta:
         ordering = ["name"]

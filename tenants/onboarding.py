@@ -90,18 +90,27 @@ def _send_set_password_email(user: object) -> None:
     )
 
 
-def tenant_suspend(*, tenant: Tenant) -> None:
-    """Stop new sessions at once: the status change and the cached snapshots both take effect on commit."""
+def tenant_suspend(*, tenant: Tenant, reason: str | None = None) -> None:
+    """Stop new sessions at once: the status change and the cached snapshots both take effect on commit.
+
+    `reason` is shown to the tenant's owners; None keeps the one already on the tenant (set in the admin).
+    """
+    fields: dict[str, object] = {"status": Tenant.Status.SUSPENDED}
+    if reason is not None:
+        fields["suspension_reason"] = reason[:300]
     with transaction.atomic():
-        Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.SUSPENDED)
+        Tenant.objects.filter(pk=tenant.pk).update(**fields)
         audit_record(action="tenant.suspend", obj=tenant, changes={"status": [tenant.status, "suspended"]})
         tenant_snapshots_invalidate(tenant_id=tenant.pk)
     tenant.status = Tenant.Status.SUSPENDED
+    if reason is not None:
+        tenant.suspension_reason = reason[:300]
 
 
 def tenant_reactivate(*, tenant: Tenant) -> None:
     with transaction.atomic():
-        Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.ACTIVE)
+        Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.ACTIVE, suspension_reason="")
         audit_record(action="tenant.reactivate", obj=tenant, changes={"status": [tenant.status, "active"]})
         tenant_snapshots_invalidate(tenant_id=tenant.pk)
     tenant.status = Tenant.Status.ACTIVE
+    tenant.suspension_reason = ""

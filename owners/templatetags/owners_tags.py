@@ -33,5 +33,9 @@ def owners_overview(context: dict[str, Any]) -> dict[str, Any]:
         (r, restaurant_badge(restaurant=r, snapshot=restaurant_snapshot_get(public_id=r.public_id)))
         for r in restaurants
     ]
-    suspended = Tenant.objects.filter(pk__in=tenant_ids, status=Tenant.Status.SUSPENDED).exists()
+    suspended = list(
+        Tenant.objects.filter(pk__in=tenant_ids, status=Tenant.Status.SUSPENDED).values_list(
+            "suspension_reason", flat=True
+        )
+    )
     return {"show": True, "operator": False, "rows": rows, "suspended": suspended}

@@ -140,11 +140,11 @@ def test_migrated_rows_are_live_and_the_badge_shows_it(world_a):
 def test_suspended_tenant_shows_a_banner_and_badge(world_a):
     from tenants.onboarding import tenant_suspend
 
-    tenant_suspend(tenant=world_a.tenant)
+    tenant_suspend(tenant=world_a.tenant, reason="the invoice of October is unpaid")
     client = world_a.client_for(world_a.owner)
     index = client.get(reverse("admin:index")).content.decode()
-    assert "Your account is suspended" in index
-    assert "Suspended" in index
+    assert "Your account is suspended: the invoice of October is unpaid." in index
+    assert "Suspended (the invoice of October is unpaid)" in index
     page = client.get(
         reverse("admin:tenants_restaurant_agent", args=[world_a.restaurant.pk])
     ).content.decode()

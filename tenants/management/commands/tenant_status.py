@@ -15,10 +15,14 @@ class Command(AuditedCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug")
         parser.add_argument("action", choices=["suspend", "reactivate"])
+        parser.add_argument("--reason", default=None, help="Why (suspend only); the owners are shown it.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         tenant = Tenant.objects.filter(slug=options["slug"]).first()
         if tenant is None:
             raise CommandError(f"No tenant with slug “{options['slug']}”.")
-        (tenant_suspend if options["action"] == "suspend" else tenant_reactivate)(tenant=tenant)
+        if options["action"] == "suspend":
+            tenant_suspend(tenant=tenant, reason=options["reason"])
+        else:
+            tenant_reactivate(tenant=tenant)
         self.stdout.write(self.style.SUCCESS(f"{tenant.name} is now {tenant.status}."))

@@ -1,4 +1,5 @@
-"""Restaurants start "not live" until their owner goes live; every existing restaurant was already live."""
+"""Restaurants start "not live" until their owner goes live (every existing restaurant was already live);
+suspended tenants carry the reason their owners are shown."""
 
 from django.db import migrations, models
 from django.db.models.functions import Now
@@ -19,4 +20,11 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.RunPython(existing_restaurants_are_live, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name="tenant",
+            name="suspension_reason",
+            field=models.CharField(
+                blank=True, help_text="Shown to the tenant's owners while it is suspended.", max_length=300
+            ),
+        ),
     ]
