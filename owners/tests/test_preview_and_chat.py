@@ -161,3 +161,29 @@ def test_test_chat_runs_the_agent_with_its_tools_and_is_stored_apart(world_a, se
     # Test chats never count: not in usage, not in the dashboard.
     assert usage_by_tenant_month() == []
     assert CallRecord.objects.counted().count() == 0
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        dt.datetime(2026, 11, 28, 23, 30, tzinfo=dt.UTC),  # around midnight in Europe
+        dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC),  # lunch in Europe, early morning in America
+        dt.datetime(2026, 12, 24, 19, 0, tzinfo=dt.UTC),  # near the demo's special dates
+    ],
+)
+def test_the_demo_restaurants_preview_says_what_their_tools_say(moment):
+    from tenants.demo import demo_tenant_seed
+
+    seeded = demo_tenant_seed(owner_password="pw", today=dt.date(2026, 11, 28))
+    for restaurant in seeded.tenant.restaurants.all():
+        snapshot = restaurant_snapshot_from_db(public_id=restaurant.public_id)
+        preview = agent_preview(snapshot=snapshot, now=moment)
+        local = hours.local_now(snapshot, moment)
+        assert preview.open_now == tool_answer(
+            hours_tools.check_if_open, snapshot, when=f"{local:%Y-%m-%d %H:%M}"
+        )
+        assert preview.week == tool_answer(hours_tools.get_opening_hours, snapshot)
+        sold_out = {i.name for i in snapshot.items() if not i.available}
+        assert {d.name for d in preview.sold_out} == sold_out
+        for dish in preview.sold_out:
+            assert "(sold out today)" in dish.says
