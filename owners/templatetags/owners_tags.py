@@ -20,7 +20,7 @@ INDEX_LIMIT = 20
 def owners_overview(context: dict[str, Any]) -> dict[str, Any]:
     request = context["request"]
     if is_operator(request):
-        return {"show": True, "operator": True, "rows": [], "suspended": False}
+        return {"show": True, "operator": True, "rows": [], "suspended": []}
     tenant_ids = member_tenant_ids(request)
     if not tenant_ids:
         return {"show": False}

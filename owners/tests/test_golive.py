@@ -171,3 +171,11 @@ def test_the_api_docs_page_loads_nothing_from_a_cdn(client):
     body = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/redoc/" in body
     assert "cdn." not in body and "jsdelivr" not in body
+
+
+def test_operators_and_outsiders_get_an_index_page(world_a, operator, outsider):
+    client = world_a.client_for(operator)
+    body = client.get(reverse("admin:index")).content.decode()
+    assert "Calls dashboard" in body and "every tenant" in body
+    body = world_a.client_for(outsider).get(reverse("admin:index")).content.decode()
+    assert "hl-owner-panel" not in body and "Alpha" not in body
