@@ -37,11 +37,8 @@ class Checklist:
 
 
 def dishes_without_allergen_information(snapshot: RestaurantSnapshot) -> list[MenuItemSnapshot]:
-    """Dishes for which the agent cannot confirm allergens: no allergen is recorded for them.
-
-    An empty list is ambiguous today (none, or nobody said), so the agent must not call them safe.
-    """
-    return [item for item in snapshot.items() if not item.allergens]
+    """Dishes whose allergens nobody declared: the agent tells diners it cannot confirm them."""
+    return [item for item in snapshot.items() if not item.allergens_known]
 
 
 def golive_checklist(*, restaurant: Restaurant, snapshot: RestaurantSnapshot) -> Checklist:

@@ -89,14 +89,16 @@ def agent_preview(*, snapshot: RestaurantSnapshot, now: dt.datetime | None = Non
     return AgentPreview(
         local_time=local,
         open_now=open_now_answer(snapshot, now),
-        today=hours.describe_day(snapshot, local.date()),
+        today=hours.describe_day(snapshot, local.date(), snapshot.language),
         next_days=[
-            hours.describe_day(snapshot, local.date() + dt.timedelta(days=offset))
+            hours.describe_day(snapshot, local.date() + dt.timedelta(days=offset), snapshot.language)
             for offset in range(1, PREVIEW_DAYS + 1)
         ],
         week=tool_answer(hours_tools.get_opening_hours, snapshot),
-        sold_out=[DishLine(i.name, fmt.item_line(i)) for i in sold_out],
-        no_allergen_information=[DishLine(i.name, fmt.item_details(i, categories[i.id])) for i in unknown],
+        sold_out=[DishLine(i.name, fmt.item_line(i, snapshot.language)) for i in sold_out],
+        no_allergen_information=[
+            DishLine(i.name, fmt.item_details(i, categories[i.id], snapshot.language)) for i in unknown
+        ],
         greeting=snapshot.greeting_text,
         language=LANGUAGES.get(snapshot.language, snapshot.language),
         voice=snapshot.voice or "the default voice",

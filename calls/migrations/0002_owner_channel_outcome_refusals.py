@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('calls', '0001_call_record'),
-        ('tenants', '0003_go_live_and_suspension_reason'),
+        ('tenants', '0004_go_live_and_suspension_reason'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('tenants', '0003_go_live_and_suspension_reason'),
+        ('tenants', '0004_go_live_and_suspension_reason'),
     ]
 
     operations = [

@@ -9,8 +9,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_restaurants_migrate_as_live_new_ones_start_not_live():
-    before = [("tenants", "0002_menu_import")]
-    after = [("tenants", "0003_go_live_and_suspension_reason")]
+    before = [("tenants", "0003_menuitem_allergens_declared")]
+    after = [("tenants", "0004_go_live_and_suspension_reason")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old_apps = executor.loader.project_state(before).apps

@@ -42,10 +42,12 @@ def test_the_page_shows_what_the_agent_would_say(world_a):
     ).content.decode()
     snapshot = restaurant_snapshot_from_db(public_id=world_a.restaurant.public_id)
     assert "Alpha Secret Dish" in body and "(sold out today)" in body
-    assert "The agent will say it cannot confirm the allergens" in body  # the dish declares none
+    assert "The agent will say it cannot confirm the allergens" in body  # nobody declared them
+    assert "not declared" in body  # in the agent's own words
     assert f"Welcome to {world_a.restaurant.name}. How can I help you?" in body
     assert snapshot.version in body
-    assert "You are the voice host of Alpha Bistro" in body  # the instructions, folded away
+    assert "You are the voice host of the restaurant" in body  # the instructions, folded away
+    assert "Restaurant name: &quot;Alpha Bistro&quot;" in body  # escaped as the page shows it
     # No key on this platform: the page names the missing setting and the preview still works.
     assert "OPENAI_API_KEY" in body
 
@@ -100,7 +102,15 @@ def _restaurants(draw):
             name=f"Dish {i}",
             price=Decimal("9.50"),
             currency="EUR",
-            allergens=tuple(draw(st.sampled_from([(), ("milk",)]))),
+            **draw(
+                st.sampled_from(
+                    [
+                        {"allergens": (), "allergens_declared": False},  # nobody said
+                        {"allergens": (), "allergens_declared": True},  # declared: none
+                        {"allergens": ("milk",), "allergens_declared": True},
+                    ]
+                )
+            ),
             available=draw(st.booleans()),
         )
         for i in range(draw(st.integers(0, 4)))
@@ -128,7 +138,7 @@ def test_preview_and_tools_agree_for_any_restaurant_and_instant(snapshot, moment
     )
     assert [d.name for d in preview.sold_out] == [i.name for i in snapshot.items() if not i.available]
     assert [d.says for d in preview.no_allergen_information] == [
-        fmt.item_details(i, "Mains") for i in snapshot.items() if not i.allergens
+        fmt.item_details(i, "Mains", "en") for i in snapshot.items() if not i.allergens_known
     ]
 
 

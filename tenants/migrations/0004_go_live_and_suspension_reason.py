@@ -11,7 +11,7 @@ def existing_restaurants_are_live(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tenants", "0002_menu_import")]
+    dependencies = [("tenants", "0003_menuitem_allergens_declared")]
 
     operations = [
         migrations.AddField(
