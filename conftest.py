@@ -55,9 +55,13 @@ def fake_livekit(settings: Any, _fake_livekit_server: FakeLiveKit) -> Iterator[F
 @pytest.fixture(autouse=True)
 def _clean_cache() -> Any:
     # Test settings point at their own Redis database and key prefix, so this never touches real data.
+    from core.redis import snapshot_breaker
+
+    snapshot_breaker.reset()  # a test that broke Redis must not leave the next one skipping it
     cache.clear()
     yield
     cache.clear()
+    snapshot_breaker.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,9 @@ pickle round trip.
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from typing import Any
 
 from django.core.cache import caches
@@ -18,8 +21,70 @@ from redis.exceptions import RedisError
 
 from core.loop_local import loop_local
 
+logger = logging.getLogger(__name__)
+
 # A sick Redis: connection refused, timeouts, protocol errors. Callers decide whether to fail open.
 CACHE_ERRORS = (RedisError, OSError)
+
+# After a Redis failure, paths that have another source (the snapshot cache: Postgres) skip Redis for this
+# long, then let one request probe it. A Redis that accepts connections but never answers otherwise costs
+# every read a full socket timeout, step after step.
+BREAKER_OPEN_SECONDS = 5.0
+
+
+class CircuitBreaker:
+    """Closed: use Redis. Open (after a failure): skip it until `open_seconds` pass. Then half-open: the
+    first caller probes; a success closes the breaker, another failure opens it again.
+
+    Per process, so each worker finds out for itself; the state is one float behind a lock.
+    """
+
+    def __init__(self, name: str, *, open_seconds: float = BREAKER_OPEN_SECONDS) -> None:
+        self.name = name
+        self.open_seconds = open_seconds
+        self._lock = threading.Lock()
+        self._open_until = 0.0
+
+    def allows(self) -> bool:
+        """May this caller use Redis now? In the half-open state only one caller at a time is let through."""
+        with self._lock:
+            now = time.monotonic()
+            if self._open_until == 0.0:
+                return True
+            if now < self._open_until:
+                return False
+            # This caller probes; the others keep skipping Redis until it reports (or another window ends).
+            self._open_until = now + self.open_seconds
+            return True
+
+    @property
+    def is_open(self) -> bool:
+        return self._open_until != 0.0
+
+    def record_success(self) -> None:
+        with self._lock:
+            if self._open_until:
+                logger.info("Redis answers again: %s breaker closed", self.name)
+            self._open_until = 0.0
+
+    def record_failure(self, exc: BaseException) -> None:
+        with self._lock:
+            if not self._open_until:
+                logger.error(
+                    "Redis failed (%r): %s breaker open, Redis skipped for %.0f s",
+                    exc,
+                    self.name,
+                    self.open_seconds,
+                )
+            self._open_until = time.monotonic() + self.open_seconds
+
+    def reset(self) -> None:
+        with self._lock:
+            self._open_until = 0.0
+
+
+# The breaker of the snapshot cache (tenants/cache.py), the one Redis path with a fallback source.
+snapshot_breaker = CircuitBreaker("snapshot cache")
 
 
 def redis_client() -> Any | None:

@@ -432,15 +432,24 @@ class TenantAdmin(OperatorOnlyMixin, admin.ModelAdmin):
         self.message_user(request, f"{queryset.count()} tenant(s) reactivated.", messages.SUCCESS)
 
     @admin.action(description="Create a server API key (shown once)")
-    def create_api_key(self, request: HttpRequest, queryset: QuerySet[Tenant]) -> None:
-        for tenant in queryset:
-            _, plaintext = api_key_create(tenant=tenant, name=f"created by {request.user}")
-            self.message_user(
-                request,
-                f"API key for {tenant}: {plaintext}  — copy it now; it is stored only as a hash and "
-                "cannot be shown again. Revoke it by setting “revoked at” on the tenant page.",
-                messages.WARNING,
-            )
+    def create_api_key(self, request: HttpRequest, queryset: QuerySet[Tenant]) -> HttpResponse:
+        # Rendered on a no-store page, like onboarding: never put in `messages`, whose cookie is signed,
+        # not encrypted, so the plaintext key would travel (and linger) in the browser's cookie jar.
+        created = [
+            (tenant, api_key_create(tenant=tenant, name=f"created by {request.user}")[1]) for tenant in queryset
+        ]
+        response = TemplateResponse(
+            request,
+            "admin/tenants/tenant/api_keys_created.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Server API keys created",
+                "created": created,
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Tenant]:
         return super().get_queryset(request).annotate(_restaurants=Count("restaurants"))

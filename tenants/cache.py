@@ -4,6 +4,11 @@ Reads try Redis, fall back to Postgres on a miss and fill the cache. One reader 
 a missing entry while the others wait briefly for it, so a burst of calls does not stampede the
 database. Redis trouble is logged and reads go to Postgres; Postgres trouble is answered with the last
 known snapshot, marked stale, so a call in progress can still be served.
+
+A Redis that accepts connections but never answers is bounded twice: all Redis steps of one read share
+one time budget (`SNAPSHOT_REDIS_BUDGET_SECONDS`; a step that starts inside it can still take one socket
+timeout), and the first failure opens a circuit breaker (`core.redis.snapshot_breaker`) so the reads
+that follow go straight to Postgres until a probe finds Redis answering again.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Iterable
+from contextvars import ContextVar
 
 from asgiref.sync import sync_to_async
 from django.core.cache import cache
@@ -21,7 +27,7 @@ from django.db import DatabaseError, transaction
 from config.metrics import SNAPSHOT_CACHE, SNAPSHOT_LOAD_SECONDS
 from core import cache_keys
 from core.db import db_call
-from core.redis import CACHE_ERRORS, async_redis_client, cache_key, redis_client
+from core.redis import CACHE_ERRORS, async_redis_client, cache_key, redis_client, snapshot_breaker
 from tenants.models import AllowedOrigin, Restaurant
 from tenants.selectors import restaurant_snapshot_from_db
 from tenants.snapshot import RestaurantSnapshot
@@ -32,19 +38,45 @@ SNAPSHOT_TTL_SECONDS = 60 * 60
 LAST_KNOWN_TTL_SECONDS = 7 * 24 * 60 * 60
 LOCK_SECONDS = 5
 WAIT_FOR_PEER_SECONDS = 1.0
+# Every Redis step of one snapshot read starts within this many seconds of the read's start, or is
+# skipped (reads go to Postgres, writes are dropped). With the 0.5 s socket timeout a read spends at
+# most about 1.25 s on Redis, well inside the agent's 2 s snapshot limit, before Postgres answers.
+SNAPSHOT_REDIS_BUDGET_SECONDS = 0.75
+
+_redis_deadline: ContextVar[float | None] = ContextVar("snapshot_redis_deadline", default=None)
+
+
+def _redis_usable() -> bool:
+    """May this step use Redis: within the read's budget, and the breaker not open?"""
+    deadline = _redis_deadline.get()
+    if deadline is not None and time.monotonic() >= deadline:
+        return False
+    return snapshot_breaker.allows()
+
+
+def _redis_failed(exc: BaseException) -> None:
+    snapshot_breaker.record_failure(exc)
 
 
 def _cache_get(key: str) -> str | bytes | None:
+    if not _redis_usable():
+        SNAPSHOT_CACHE.labels("bypass").inc()
+        return None
     try:
         client = redis_client()
-        return client.get(cache.make_and_validate_key(key)) if client is not None else cache.get(key)
+        raw = client.get(cache.make_and_validate_key(key)) if client is not None else cache.get(key)
     except CACHE_ERRORS as exc:
         SNAPSHOT_CACHE.labels("redis_error").inc()
         logger.warning("snapshot cache read failed, using Postgres: %r", exc)
+        _redis_failed(exc)
         return None
+    snapshot_breaker.record_success()
+    return raw
 
 
 def _cache_set(key: str, value: str, timeout: int) -> None:
+    if not _redis_usable():
+        return
     try:
         client = redis_client()
         if client is not None:
@@ -53,6 +85,7 @@ def _cache_set(key: str, value: str, timeout: int) -> None:
             cache.set(key, value, timeout=timeout)
     except CACHE_ERRORS as exc:
         logger.warning("snapshot cache write failed: %r", exc)
+        _redis_failed(exc)
 
 
 # Per-process memo of the last parsed snapshot per restaurant. Redis is still read on every call (so an
@@ -73,13 +106,18 @@ def _parse(public_id: str, raw: str | bytes) -> RestaurantSnapshot:
 
 
 def _try_lock(public_id: str) -> bool:
+    if not _redis_usable():
+        return True  # no Redis, no peers to coordinate with through it
     try:
         return bool(cache.add(cache_keys.restaurant_snapshot_lock_key(public_id), 1, timeout=LOCK_SECONDS))
-    except CACHE_ERRORS:
-        return True  # no Redis, no peers to coordinate with through it
+    except CACHE_ERRORS as exc:
+        _redis_failed(exc)
+        return True
 
 
 def _unlock(public_id: str) -> None:
+    if not _redis_usable():
+        return  # the lock expires on its own after LOCK_SECONDS
     with contextlib.suppress(*CACHE_ERRORS):
         cache.delete(cache_keys.restaurant_snapshot_lock_key(public_id))
 
@@ -96,25 +134,30 @@ return 1
 
 
 def _generation(public_id: str) -> bytes | None:
+    """The restaurant's invalidation generation, or None when it cannot be read (then nothing is stored)."""
+    if redis_client() is None or not _redis_usable():
+        return None
     try:
-        client = redis_client()
-        if client is None:
-            return None
         return (
-            client.get(cache.make_and_validate_key(cache_keys.restaurant_snapshot_generation_key(public_id)))
+            redis_client().get(
+                cache.make_and_validate_key(cache_keys.restaurant_snapshot_generation_key(public_id))
+            )
             or b""
         )
-    except CACHE_ERRORS:
+    except CACHE_ERRORS as exc:
+        _redis_failed(exc)
         return None
 
 
 def _store(public_id: str, data: str, generation: bytes | None) -> None:
     client = redis_client()
-    if client is None or generation is None:
+    if client is None:
         # Local runs (one process, in-memory cache) have no peers to race with.
         _cache_set(cache_keys.restaurant_snapshot_key(public_id), data, SNAPSHOT_TTL_SECONDS)
         _cache_set(cache_keys.restaurant_last_known_snapshot_key(public_id), data, LAST_KNOWN_TTL_SECONDS)
         return
+    if generation is None or not _redis_usable():
+        return  # Redis did not answer a moment ago (or the budget is spent): Postgres stays the source.
     keys = [
         cache.make_and_validate_key(k(public_id))
         for k in (
@@ -135,6 +178,7 @@ def _store(public_id: str, data: str, generation: bytes | None) -> None:
         )
     except CACHE_ERRORS as exc:
         logger.warning("snapshot cache write failed: %r", exc)
+        _redis_failed(exc)
         return
     if not written:
         logger.info("snapshot of %s changed while it was rebuilt; not caching the older copy", public_id)
@@ -164,6 +208,14 @@ def restaurant_snapshot_get(*, public_id: str) -> RestaurantSnapshot | None:
 
     Raises DatabaseError only when Postgres is unreachable and no last known copy exists either.
     """
+    token = _redis_deadline.set(time.monotonic() + SNAPSHOT_REDIS_BUDGET_SECONDS)
+    try:
+        return _snapshot_get(public_id)
+    finally:
+        _redis_deadline.reset(token)
+
+
+def _snapshot_get(public_id: str) -> RestaurantSnapshot | None:
     key = cache_keys.restaurant_snapshot_key(public_id)
     raw = _cache_get(key)
     if raw is not None:
@@ -177,7 +229,7 @@ def restaurant_snapshot_get(*, public_id: str) -> RestaurantSnapshot | None:
                 _unlock(public_id)
         # Another reader is rebuilding this entry: wait a moment for its result rather than pile on.
         deadline = time.monotonic() + WAIT_FOR_PEER_SECONDS
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and _redis_usable():
             time.sleep(0.01)
             raw = _cache_get(key)
             if raw is not None:
@@ -206,13 +258,15 @@ async def arestaurant_snapshot_get_cached(*, public_id: str) -> RestaurantSnapsh
     trouble, takes the synchronous path (lock, Postgres, last known copy) in Django's sync thread.
     """
     client = async_redis_client()
-    if client is not None:
+    if client is not None and snapshot_breaker.allows():
         try:
             raw = await client.get(cache_key(cache_keys.restaurant_snapshot_key(public_id)))
         except CACHE_ERRORS as exc:
             SNAPSHOT_CACHE.labels("redis_error").inc()
             logger.warning("snapshot cache read failed, using Postgres: %r", exc)
+            _redis_failed(exc)
         else:
+            snapshot_breaker.record_success()
             if raw is not None:
                 SNAPSHOT_CACHE.labels("hit").inc()
                 return _parse(public_id, raw)

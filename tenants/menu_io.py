@@ -51,6 +51,13 @@ TRUE_WORDS = {"yes", "y", "true", "1", "available"}
 FALSE_WORDS = {"no", "n", "false", "0", "sold out", "sold-out", "unavailable"}
 FIELD_LIMITS = {"category": 120, "category_description": 300, "name": 160, "description": 500}
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+# Spreadsheet formula injection (OWASP "CSV Injection"): a cell starting with one of these characters is
+# run as a formula by Excel, LibreOffice and Google Sheets. Export puts a ' in front of such a cell (and of
+# one that already starts with quotes before such a character, so the mapping stays reversible); import
+# takes exactly that one quote away again. Any other value travels unchanged.
+_FORMULA_CELL = re.compile(r"^'*[=+\-@\t\r]")
+# Parsing a JSON document this deep would exhaust Python's stack; no menu comes near it.
+MAX_JSON_DEPTH = 32
 
 
 @dataclass
@@ -120,6 +127,17 @@ def _decode(data: bytes) -> str:
         raise MenuFileError(
             [Problem("", "The file is UTF-16 text. Save it as “CSV UTF-8” (Excel) or “Unicode (UTF-8)”.")]
         )
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise MenuFileError(
+            [
+                Problem(
+                    "",
+                    f"The file contains a NUL character (line {line}), so it is not plain text. Export the "
+                    "menu again as “CSV UTF-8” or JSON.",
+                )
+            ]
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -133,6 +151,16 @@ def _decode(data: bytes) -> str:
                 )
             ]
         ) from exc
+
+
+def csv_cell_escape(value: str) -> str:
+    """The text a spreadsheet shows as text, never runs as a formula."""
+    return f"'{value}" if _FORMULA_CELL.match(value) else value
+
+
+def csv_cell_unescape(value: str) -> str:
+    """The inverse of `csv_cell_escape`: drop the one quote export added, and only that one."""
+    return value[1:] if value.startswith("'") and _FORMULA_CELL.match(value[1:]) else value
 
 
 def _text(value: Any, label: str, limit: int, problems: list[Problem], where: str, *, required: bool) -> str:
@@ -154,6 +182,9 @@ def _price(value: Any, problems: list[Problem], where: str) -> Decimal:
         problems.append(Problem(where, "price is missing. Write it like 12.50."))
         return Decimal(0)
     raw = str(value).strip()
+    if len(raw) > 40:
+        problems.append(Problem(where, f"price “{raw[:12]}…” is {len(raw)} characters long; write it like 12.50."))
+        return Decimal(0)
     hint = ""
     if "," in raw:
         hint = " Use a dot for decimals and no thousands separator, like 1250.50."
@@ -317,7 +348,7 @@ def _parse_csv(text: str) -> ParsedMenu:
                     " around the cell (and prices take a dot, like 12.50).",
                 )
             )
-        values = {k: (v or "") for k, v in row.items() if k is not None}
+        values = {k: csv_cell_unescape(v or "") for k, v in row.items() if k is not None}
         if not any(v.strip() for v in values.values()):
             continue
         count += 1
@@ -351,13 +382,46 @@ def _parse_csv(text: str) -> ParsedMenu:
     return menu
 
 
+def _json_depth(text: str) -> int:
+    """How deeply arrays and objects nest, counted without parsing (strings are skipped)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_JSON_DEPTH:
+                    return deepest
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
 def _parse_json(text: str) -> ParsedMenu:
+    depth = _json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise MenuFileError(
+            [Problem("", f"The JSON is nested {depth} levels deep; a menu needs at most {MAX_JSON_DEPTH}.")]
+        )
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise MenuFileError(
             [Problem(f"Line {exc.lineno}, column {exc.colno}", f"this is not valid JSON ({exc.msg}).")]
         ) from exc
+    except (ValueError, RecursionError) as exc:
+        # e.g. an integer of more than 4,300 digits (Python's int conversion limit).
+        raise MenuFileError([Problem("", f"The JSON cannot be read: {str(exc)[:200]}.")]) from exc
     if not isinstance(document, dict) or not isinstance(document.get("categories"), list):
         raise MenuFileError([Problem("", 'The JSON must be an object with a "categories" list.')])
     if document.get("version", JSON_VERSION) != JSON_VERSION:
@@ -482,7 +546,8 @@ def menu_render(menu: ParsedMenu, fmt: Format, *, currency: str) -> bytes:
             continue
         for i in c.items:
             writer.writerow(
-                [
+                csv_cell_escape(cell)
+                for cell in [
                     c.name,
                     c.description,
                     i.name,
