@@ -324,7 +324,7 @@ def test_operators_mint_a_key_that_is_shown_once_and_works(world_a, operator, fa
         "/admin/tenants/tenant/",
         {"action": "create_api_key", "_selected_action": [world_a.tenant.pk]},
     )
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     [(_, key)] = response.context["created"]
     assert key.startswith("hl_")
     assert key in response.content.decode()
