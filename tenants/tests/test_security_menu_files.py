@@ -11,7 +11,7 @@ import pytest
 from tenants.menu_io import csv_cell_escape, csv_cell_unescape, menu_parse
 from tenants.models import MenuImport, MenuItem
 from tenants.selectors import menu_export
-from tenants.services import menu_import_create
+from tenants.menu_import import menu_import_create
 from tenants.tests.factories import MenuCategoryFactory, MenuItemFactory
 
 pytestmark = pytest.mark.django_db
