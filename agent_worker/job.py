@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from agent_worker.agent import RestaurantAgent
 from agent_worker.instructions import apology
 from agent_worker.recording import call_record_build, call_record_submit
 from agent_worker.state import CallState
-from calls.admission import session_slot_mark_started
+from calls.admission import ADMISSION_WINDOW_SECONDS, session_slot_mark_started, session_slot_release
 from calls.contract import InvalidJobMetadata, JobMetadata, parse_job_metadata
 from config.logging import handlers_share_context, log_context_bind
 from config.metrics import AGENT_JOBS
@@ -148,3 +148,40 @@ async def mark_slot_started(state: CallState) -> None:
         )
     except Exception as exc:
         logger.warning("could not mark the session slot started: %r", exc)
+
+
+async def release_slot(state: CallState) -> None:
+    try:
+        await asyncio.wait_for(
+            asyncio.to_thread(
+                session_slot_release, tenant_id=state.snapshot.tenant_id, room_name=state.room_name
+            ),
+            timeout=2,
+        )
+    except Exception as exc:
+        logger.warning("could not release the session slot: %r", exc)
+
+
+async def admission_confirm(
+    ctx: JobContext,
+    state: CallState,
+    *,
+    wait_for_participant: Callable[[], Awaitable[Any]] | None = None,
+    window: float = ADMISSION_WINDOW_SECONDS,
+) -> bool:
+    """Hold the restaurant's line only for a call someone actually joined.
+
+    Waits up to `window` seconds for a caller (not another agent) in the room. When one joins, the slot
+    is held for the length of the call; when nobody does, the agent releases the line and leaves, so a
+    client that asks for calls and never joins them cannot keep a restaurant's lines busy.
+    """
+    waiter = wait_for_participant or ctx.wait_for_participant
+    try:
+        await asyncio.wait_for(waiter(), timeout=window)
+    except TimeoutError:
+        logger.warning("nobody joined %s within %.0f s: releasing the line and leaving", state.room_name, window)
+        await release_slot(state)
+        ctx.shutdown(reason="no_participant")
+        return False
+    await mark_slot_started(state)
+    return True

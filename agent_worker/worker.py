@@ -56,7 +56,7 @@ server = _server()
 
 @server.rtc_session(agent_name=AGENT_NAME)
 async def entrypoint(ctx: JobContext) -> None:
-    from agent_worker.job import mark_slot_started, record_call, run_job
+    from agent_worker.job import admission_confirm, record_call, run_job
     from agent_worker.providers import production_session
     from agent_worker.state import CallState
 
@@ -67,7 +67,8 @@ async def entrypoint(ctx: JobContext) -> None:
     state = session.userdata if plan.snapshot is not None else None
     if state is None:
         return
-    asyncio.create_task(mark_slot_started(state))  # noqa: RUF006 - bounded, logs its own failure
+    # The line stays held only if a diner joins within the admission window; otherwise the agent leaves.
+    asyncio.create_task(admission_confirm(ctx, state))  # noqa: RUF006 - bounded, logs its own failure
 
     async def on_shutdown(reason: str) -> None:
         await record_call(session, plan, state, end_reason=reason or "ended")

@@ -69,12 +69,14 @@ def session_create(
     context: dict[str, Any] | None = None,
     request_id: str = "",
     own_origin: str | None = None,
+    client_ident: str | None = None,
 ) -> SessionDetails:
     """Check the caller, admit the call, dispatch the agent to a new room and mint the diner's token.
 
     `public_id` is the restaurant's public id (`r_…`, `restaurant_id` on the wire). `own_origin` is the origin the platform itself
     was reached at (its Host is checked by ALLOWED_HOSTS), so a page the platform serves is recognised
-    however the operator named the host.
+    however the operator named the host. `client_ident` (the throttle's) names a browser client, whose
+    simultaneous calls are limited; a server with an API key is its tenant, limited by the tenant's lines.
     """
     if api_key is not None:
         key = api_key_authenticate(presented=api_key)
@@ -127,7 +129,9 @@ def session_create(
     room = f"hl-{snapshot.public_id}-{uuid.uuid4().hex}"
     log_context_bind(room=room, restaurant_id=snapshot.public_id)
     try:
-        call_admit(snapshot=snapshot, room_name=room)
+        call_admit(
+            snapshot=snapshot, room_name=room, client_ident=client_ident if caller_tenant_id is None else None
+        )
     except errors.Busy:
         call_refusal_count(public_id=snapshot.public_id, reason="busy")
         raise
@@ -190,6 +194,7 @@ async def asession_create(
     request_id: str = "",
     own_origin: str | None = None,
     rate_limits: Callable[[RestaurantSnapshot], Sequence[RateLimit]] = lambda _: (),
+    client_ident: str | None = None,
 ) -> SessionDetails:
     """`session_create` on the serving event loop, with the request's rate limits in the admission.
 
@@ -239,7 +244,14 @@ async def asession_create(
     room = f"hl-{snapshot.public_id}-{uuid.uuid4().hex}"
     log_context_bind(room=room, restaurant_id=snapshot.public_id)
     try:
-        await acall_admit(snapshot=snapshot, room_name=room, rate_limits=rate_limits(snapshot))
+        # A browser caller (`client_ident`: its address) holds a limited number of calls at once; a server
+        # with an API key is its tenant, limited by the tenant's lines.
+        await acall_admit(
+            snapshot=snapshot,
+            room_name=room,
+            rate_limits=rate_limits(snapshot),
+            client_ident=client_ident if caller_tenant_id is None else None,
+        )
     except TooManySessions:
         await acall_refusal_count(public_id=snapshot.public_id, reason="busy")
         raise

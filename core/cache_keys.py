@@ -48,6 +48,16 @@ def tenant_session_slots_key(tenant_id: int) -> str:
     return f"session-slots:v1:tenant:{tenant_id}"
 
 
+def client_session_slots_key(ident: str) -> str:
+    # A sorted set like the tenant's: the calls one client (the throttle's ident) holds at once.
+    return f"session-slots:v1:client:{ident}"
+
+
+def session_client_index_key(room_name: str) -> str:
+    # Which client slot set a room's slot is also in, so the worker can extend or release it by room alone.
+    return f"session-client:v1:room:{room_name}"
+
+
 def request_rate_key(scope: str, ident: str) -> str:
     # A sorted set of request times in the sliding window (calls/api/throttles.py). v2: DRF's own
     # throttle kept a pickled list under its own key names, so the two never read each other's data.

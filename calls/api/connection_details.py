@@ -224,6 +224,7 @@ async def _call_start(req: CallStartRequest) -> tuple[Answer, bool]:
             context=valid.get("context"),
             request_id=req.request_id,
             own_origin=f"{req.scheme}://{req.host}",
+            client_ident=req.client_ip,
             rate_limits=lambda snapshot: (
                 client_rate_limit(req.client_ip),
                 restaurant_rate_limit(snapshot.public_id),

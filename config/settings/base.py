@@ -204,6 +204,8 @@ CONNECTION_DETAILS_RATE_PER_IP: str = env("CONNECTION_DETAILS_RATE_PER_IP", defa
 CONNECTION_DETAILS_RATE_PER_RESTAURANT: str = env(
     "CONNECTION_DETAILS_RATE_PER_RESTAURANT", default="120/minute"
 )
+# Calls one browser client (the throttles' client identity) may hold at once; 0 turns the limit off.
+CONNECTION_DETAILS_CONCURRENT_PER_CLIENT: int = env.int("CONNECTION_DETAILS_CONCURRENT_PER_CLIENT", default=3)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hostline API",
     "DESCRIPTION": "Connection details for diners' voice sessions with a restaurant's agent.",
