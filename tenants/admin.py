@@ -70,6 +70,13 @@ class MenuItemForm(forms.ModelForm):
         model = MenuItem
         fields = ["category", *MENU_ITEM_CONTENT_FIELDS, "position"]
 
+    def clean_category(self) -> MenuCategory:
+        category: MenuCategory = self.cleaned_data["category"]
+        # An item may change category within its restaurant; it never leaves the restaurant (or its tenant).
+        if self.instance.pk and category.restaurant_id != self.instance.restaurant_id:
+            raise ValidationError("Choose a category of this item’s own restaurant.")
+        return category
+
 
 class IntervalFormSet(BaseInlineFormSet):
     """Rejects overlapping intervals on one day, which would make 'are you open?' ambiguous."""
@@ -178,9 +185,11 @@ class RestaurantAdmin(TenantScopedMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
-        if is_operator(request) or len(owner_tenant_ids(request)) > 1:
+        if is_operator(request) or (obj is None and len(owner_tenant_ids(request)) > 1):
             return fieldsets
-        # An owner of one tenant never chooses it: new restaurants land in their tenant (save_model).
+        # Which tenant a restaurant belongs to is an operator's decision: owners and staff never get a
+        # field that moves one. An owner of several tenants picks one only when adding a restaurant; an
+        # owner of one never chooses (save_model puts it in their tenant).
         first = (None, {"fields": [f for f in fieldsets[0][1]["fields"] if f != "tenant"]})
         return [first, *fieldsets[1:]]
 
@@ -189,6 +198,15 @@ class RestaurantAdmin(TenantScopedMixin, admin.ModelAdmin):
             owned = owner_tenant_ids(request)
             if len(owned) == 1:
                 obj.tenant_id = owned[0]
+        if change and "tenant" in form.changed_data:
+            if not is_operator(request):
+                raise PermissionDenied  # not reachable through the form (no field); refused all the same
+            # The restaurant and everything of it move together, in this transaction (the database checks).
+            new_tenant = obj.tenant
+            obj.tenant_id = form.initial["tenant"]
+            super().save_model(request, obj, form, change)
+            services.restaurant_tenant_change(restaurant=obj, tenant=new_tenant)
+            return
         super().save_model(request, obj, form, change)
 
     @admin.display(description="Embed snippet")
@@ -285,6 +303,11 @@ class MenuCategoryAdmin(TenantScopedMixin, admin.ModelAdmin):
     autocomplete_fields = ["restaurant"]
     inlines = [MenuItemInline]
     ordering = ["restaurant__name", "position", "name"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A category stays with the restaurant it was made for: its items (and their tenant) follow it.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "restaurant"] if obj is not None else readonly
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MenuCategory]:
         return super().get_queryset(request).select_related("restaurant").annotate(_items=Count("items"))

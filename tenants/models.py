@@ -223,6 +223,9 @@ class Restaurant(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "name"], name="restaurant_name_unique_per_tenant"),
+            # The target of the children's composite foreign keys (restaurant_id, tenant_id): the database
+            # itself keeps every child's tenant equal to its restaurant's (migration 0003).
+            models.UniqueConstraint(fields=["id", "tenant"], name="restaurant_id_tenant_unique"),
             models.CheckConstraint(condition=~Q(name=""), name="restaurant_name_not_empty"),
             models.CheckConstraint(
                 condition=Q(currency__regex=r"^[A-Z]{3}$"), name="restaurant_currency_iso"
@@ -366,6 +369,8 @@ class MenuCategory(RestaurantChild):
         verbose_name_plural = "menu categories"
         constraints = [
             models.UniqueConstraint(fields=["restaurant", "name"], name="menu_category_unique_name"),
+            # Targets of the items' composite foreign keys: an item's restaurant and tenant are its category's.
+            models.UniqueConstraint(fields=["id", "restaurant", "tenant"], name="menu_category_id_parent_unique"),
             models.CheckConstraint(condition=~Q(name=""), name="menu_category_name_not_empty"),
         ]
 

@@ -6,12 +6,46 @@ The menu import has its own module (tenants/menu_import.py) and the demo seed li
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import ForeignKey, Model, QuerySet
 
 from audit.services import audit_record
 from tenants.cache import restaurant_snapshot_invalidate
-from tenants.models import MenuItem
+from tenants.models import MenuItem, Restaurant, Tenant
+
+
+def restaurant_child_models() -> list[type[Model]]:
+    """Every model (any app) whose rows belong to a restaurant and carry a tenant of their own."""
+    found = []
+    for model in apps.get_models():
+        fields = {f.name: f for f in model._meta.get_fields() if isinstance(f, ForeignKey)}
+        restaurant, tenant = fields.get("restaurant"), fields.get("tenant")
+        if restaurant and tenant and restaurant.related_model is Restaurant and tenant.related_model is Tenant:
+            found.append(model)
+    return found
+
+
+@transaction.atomic
+def restaurant_tenant_change(*, restaurant: Restaurant, tenant: Tenant) -> None:
+    """Move a restaurant to another tenant: an operator's decision, never an owner's.
+
+    The catalog moves with it (hours, dates, menu, imports: every child whose restaurant cannot be
+    empty). Records of what happened (call records: a nullable restaurant) stay with the tenant they
+    happened under and are detached from the restaurant, keeping its name, so the new tenant never reads
+    the old one's calls. The database's composite keys check the result when the transaction commits.
+    """
+    if restaurant.tenant_id == tenant.pk:
+        return
+    Restaurant.objects.filter(pk=restaurant.pk).update(tenant=tenant)
+    for model in restaurant_child_models():
+        rows = model._default_manager.filter(restaurant_id=restaurant.pk)
+        if model._meta.get_field("restaurant").null:
+            rows.update(restaurant=None)
+        else:
+            rows.update(tenant=tenant)
+    restaurant.tenant = tenant
+    restaurant_snapshot_invalidate(public_ids=[restaurant.public_id])
 
 
 @transaction.atomic

@@ -1,0 +1,237 @@
+"""Issue 17.4: a restaurant's tenant is an operator's decision, and the database keeps every child with it."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+
+from calls.models import CallRecord
+from tenants.models import (
+    Membership,
+    MenuCategory,
+    MenuImport,
+    MenuItem,
+    OpeningHours,
+    Restaurant,
+    SpecialDate,
+)
+from tenants.services import restaurant_child_models, restaurant_tenant_change
+from tenants.tests.factories import MembershipFactory, MenuCategoryFactory, RestaurantFactory, TenantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def CallRecordFactory(*, tenant, restaurant) -> CallRecord:  # noqa: N802 - reads like the other factories
+    import datetime as dt
+    import uuid
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    return CallRecord.objects.create(
+        tenant=tenant,
+        restaurant=restaurant,
+        restaurant_name=restaurant.name,
+        job_id=f"AJ_{uuid.uuid4().hex[:12]}",
+        room_name="hl-room",
+        started_at=now - dt.timedelta(minutes=2),
+        ended_at=now,
+        duration_seconds=120,
+        end_reason="participant_disconnected",
+    )
+
+# Every tenant-owned model with a parent, and the parent columns its tenant must follow.
+EXPECTED_PARENTS = {
+    OpeningHours: ["restaurant_id"],
+    SpecialDate: ["restaurant_id"],
+    MenuCategory: ["restaurant_id"],
+    MenuItem: ["restaurant_id", "category_id"],
+    MenuImport: ["restaurant_id"],
+    CallRecord: ["restaurant_id"],
+}
+
+
+def _composite_keys(table: str) -> list[set[str]]:
+    """The column sets of the multi-column foreign keys on `table` (from Postgres' catalog)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT array_agg(a.attname::text)
+            FROM pg_constraint c
+            JOIN LATERAL unnest(c.conkey) AS k(attnum) ON true
+            JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+            WHERE c.contype = 'f' AND c.conrelid = %s::regclass
+            GROUP BY c.oid HAVING count(*) > 1
+            """,
+            [table],
+        )
+        return [set(row[0]) for row in cursor.fetchall()]
+
+
+def test_every_model_with_a_tenant_and_a_restaurant_is_covered():
+    # A new app's model (bookings, phone numbers...) with a tenant and a restaurant joins this list, and
+    # the test below then demands its database constraint.
+    assert set(restaurant_child_models()) == set(EXPECTED_PARENTS)
+
+
+@pytest.mark.parametrize("model", list(EXPECTED_PARENTS), ids=lambda m: m.__name__)
+def test_the_database_holds_each_childs_tenant_to_its_parents(model):
+    keys = _composite_keys(model._meta.db_table)
+    for parent_column in EXPECTED_PARENTS[model]:
+        assert any({parent_column, "tenant_id"} <= key for key in keys), (model, keys)
+
+
+def _rows(world) -> dict[type, object]:
+    restaurant = world.restaurant
+    category = MenuCategory.objects.filter(restaurant=restaurant).first()
+    return {
+        OpeningHours: OpeningHours.objects.filter(restaurant=restaurant).first(),
+        SpecialDate: SpecialDate.objects.filter(restaurant=restaurant).first(),
+        MenuCategory: category,
+        MenuItem: MenuItem.objects.filter(category=category).first(),
+        MenuImport: MenuImport.objects.create(restaurant=restaurant, file_format="csv"),
+        CallRecord: CallRecordFactory(tenant=world.tenant, restaurant=restaurant),
+    }
+
+
+def _refused(sql: str, params: list) -> bool:
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checked now, not at a commit tests never reach
+            cursor.execute(sql, params)
+    except IntegrityError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("model", list(EXPECTED_PARENTS), ids=lambda m: m.__name__)
+def test_a_childs_tenant_cannot_be_moved_away_from_its_parents_even_in_raw_sql(world_a, world_b, model):
+    row = _rows(world_a)[model]
+    table = model._meta.db_table
+
+    assert _refused(f"UPDATE {table} SET tenant_id = %s WHERE id = %s", [world_b.tenant.pk, row.pk])
+
+    row.refresh_from_db()
+    assert row.tenant_id == world_a.tenant.pk
+
+
+def test_a_restaurant_cannot_move_without_its_children_even_in_raw_sql(world_a, world_b):
+    assert _refused(
+        "UPDATE tenants_restaurant SET tenant_id = %s WHERE id = %s", [world_b.tenant.pk, world_a.restaurant.pk]
+    )
+
+
+def test_an_item_cannot_sit_under_another_restaurants_category(world_a):
+    other = RestaurantFactory(tenant=world_a.tenant)
+    foreign_category = MenuCategoryFactory(restaurant=other)
+    item = MenuItem.objects.filter(restaurant=world_a.restaurant).first()
+
+    assert _refused("UPDATE tenants_menuitem SET category_id = %s WHERE id = %s", [foreign_category.pk, item.pk])
+
+
+@pytest.fixture
+def staff_of_b_owning_others(world_a, world_b):
+    """The attacker of the finding: staff at Bravo, owner of Alpha and of a third tenant."""
+    user = world_b.member
+    MembershipFactory(tenant=world_a.tenant, user=user, role=Membership.Role.OWNER)
+    MembershipFactory(tenant=TenantFactory(name="Charlie", slug="charlie"), user=user, role=Membership.Role.OWNER)
+    return user
+
+
+def _restaurant_post(restaurant: Restaurant, **changes: object) -> dict:
+    data = {
+        "name": restaurant.name,
+        "timezone": restaurant.timezone,
+        "language": restaurant.language,
+        "currency": restaurant.currency,
+        "is_active": "on",
+        **{f"{p}-{k}": "0" for p in ["opening_hours", "special_dates", "menu_categories"] for k in ["TOTAL_FORMS", "INITIAL_FORMS"]},
+    }
+    data.update(changes)
+    return data
+
+
+def test_owners_and_staff_get_no_field_that_moves_a_restaurant(world_a, world_b, staff_of_b_owning_others):
+    client = world_b.client_for(staff_of_b_owning_others)
+    url = reverse("admin:tenants_restaurant_change", args=[world_b.restaurant.pk])
+
+    page = client.get(url).content.decode()
+    response = client.post(url, _restaurant_post(world_b.restaurant, tenant=str(world_a.tenant.pk)))
+
+    assert 'name="tenant"' not in page
+    assert response.status_code == 302  # the other fields saved; the tenant was not among them
+    world_b.restaurant.refresh_from_db()
+    assert world_b.restaurant.tenant == world_b.tenant
+    assert MenuCategory.objects.filter(restaurant=world_b.restaurant, tenant=world_b.tenant).count() == 1
+
+
+def test_an_owner_of_several_tenants_picks_one_only_when_adding(world_a, world_b, staff_of_b_owning_others):
+    client = world_b.client_for(staff_of_b_owning_others)
+    page = client.get(reverse("admin:tenants_restaurant_add")).content.decode()
+    assert 'name="tenant"' in page
+
+
+def test_a_category_stays_with_its_restaurant(world_a, world_b, staff_of_b_owning_others):
+    client = world_b.client_for(staff_of_b_owning_others)
+    category = MenuCategory.objects.get(restaurant=world_b.restaurant)
+    url = reverse("admin:tenants_menucategory_change", args=[category.pk])
+
+    client.post(
+        url,
+        {
+            "restaurant": str(world_a.restaurant.pk),
+            "name": category.name,
+            "position": "0",
+            "items-TOTAL_FORMS": "0",
+            "items-INITIAL_FORMS": "0",
+        },
+    )
+
+    category.refresh_from_db()
+    assert category.restaurant == world_b.restaurant and category.tenant == world_b.tenant
+
+
+def test_an_item_may_not_be_moved_to_another_restaurants_category(world_a, world_b, staff_of_b_owning_others):
+    client = world_b.client_for(staff_of_b_owning_others)
+    item = MenuItem.objects.get(restaurant=world_b.restaurant)
+    foreign = MenuCategory.objects.get(restaurant=world_a.restaurant)
+
+    response = client.post(
+        reverse("admin:tenants_menuitem_change", args=[item.pk]),
+        {"category": str(foreign.pk), "name": item.name, "price": "5.00", "currency": "EUR", "position": "0"},
+    )
+
+    assert "Choose a category of this item’s own restaurant." in response.content.decode()
+    item.refresh_from_db()
+    assert item.category.restaurant == world_b.restaurant and item.tenant == world_b.tenant
+
+
+def test_an_operator_moves_a_restaurant_and_its_catalog_follows(world_a, world_b, operator):
+    record = CallRecordFactory(tenant=world_a.tenant, restaurant=world_a.restaurant)
+    client = world_a.client_for(operator)
+
+    response = client.post(
+        reverse("admin:tenants_restaurant_change", args=[world_a.restaurant.pk]),
+        _restaurant_post(world_a.restaurant, tenant=str(world_b.tenant.pk)),
+    )
+
+    assert response.status_code == 302
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # what commit would check: all consistent
+    restaurant = Restaurant.objects.get(pk=world_a.restaurant.pk)
+    assert restaurant.tenant == world_b.tenant
+    for model in (OpeningHours, SpecialDate, MenuCategory, MenuItem):
+        assert set(model.objects.filter(restaurant=restaurant).values_list("tenant_id", flat=True)) == {
+            world_b.tenant.pk
+        }
+    # The calls it had stay with the tenant they happened under, detached, name kept.
+    record.refresh_from_db()
+    assert record.tenant == world_a.tenant and record.restaurant is None
+    assert record.restaurant_name
+
+
+def test_moving_to_the_same_tenant_changes_nothing(world_a):
+    before = list(MenuItem.objects.values_list("pk", "tenant_id", "updated_at"))
+    restaurant_tenant_change(restaurant=world_a.restaurant, tenant=world_a.tenant)
+    assert list(MenuItem.objects.values_list("pk", "tenant_id", "updated_at")) == before
