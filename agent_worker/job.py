@@ -179,7 +179,9 @@ async def admission_confirm(
     try:
         await asyncio.wait_for(waiter(), timeout=window)
     except TimeoutError:
-        logger.warning("nobody joined %s within %.0f s: releasing the line and leaving", state.room_name, window)
+        logger.warning(
+            "nobody joined %s within %.0f s: releasing the line and leaving", state.room_name, window
+        )
         await release_slot(state)
         ctx.shutdown(reason="no_participant")
         return False

@@ -459,7 +459,8 @@ class TenantAdmin(OperatorOnlyMixin, admin.ModelAdmin):
         # Rendered on a no-store page, like onboarding: never put in `messages`, whose cookie is signed,
         # not encrypted, so the plaintext key would travel (and linger) in the browser's cookie jar.
         created = [
-            (tenant, api_key_create(tenant=tenant, name=f"created by {request.user}")[1]) for tenant in queryset
+            (tenant, api_key_create(tenant=tenant, name=f"created by {request.user}")[1])
+            for tenant in queryset
         ]
         response = TemplateResponse(
             request,

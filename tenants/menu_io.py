@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
+from core.json_limits import json_nesting_depth
 from tenants.vocabulary import ALLERGENS, DIETARY_TAGS
 
 Format = Literal["csv", "json"]
@@ -183,7 +184,9 @@ def _price(value: Any, problems: list[Problem], where: str) -> Decimal:
         return Decimal(0)
     raw = str(value).strip()
     if len(raw) > 40:
-        problems.append(Problem(where, f"price “{raw[:12]}…” is {len(raw)} characters long; write it like 12.50."))
+        problems.append(
+            Problem(where, f"price “{raw[:12]}…” is {len(raw)} characters long; write it like 12.50.")
+        )
         return Decimal(0)
     hint = ""
     if "," in raw:
@@ -382,36 +385,11 @@ def _parse_csv(text: str) -> ParsedMenu:
     return menu
 
 
-def _json_depth(text: str) -> int:
-    """How deeply arrays and objects nest, counted without parsing (strings are skipped)."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > MAX_JSON_DEPTH:
-                    return deepest
-        elif char in "]}":
-            depth -= 1
-    return deepest
-
-
 def _parse_json(text: str) -> ParsedMenu:
-    depth = _json_depth(text)
+    depth = json_nesting_depth(text, stop_above=MAX_JSON_DEPTH)
     if depth > MAX_JSON_DEPTH:
         raise MenuFileError(
-            [Problem("", f"The JSON is nested {depth} levels deep; a menu needs at most {MAX_JSON_DEPTH}.")]
+            [Problem("", f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep; a menu file needs 6.")]
         )
     try:
         document = json.loads(text)

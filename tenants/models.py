@@ -370,7 +370,9 @@ class MenuCategory(RestaurantChild):
         constraints = [
             models.UniqueConstraint(fields=["restaurant", "name"], name="menu_category_unique_name"),
             # Targets of the items' composite foreign keys: an item's restaurant and tenant are its category's.
-            models.UniqueConstraint(fields=["id", "restaurant", "tenant"], name="menu_category_id_parent_unique"),
+            models.UniqueConstraint(
+                fields=["id", "restaurant", "tenant"], name="menu_category_id_parent_unique"
+            ),
             models.CheckConstraint(condition=~Q(name=""), name="menu_category_name_not_empty"),
         ]
 

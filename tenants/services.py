@@ -21,7 +21,12 @@ def restaurant_child_models() -> list[type[Model]]:
     for model in apps.get_models():
         fields = {f.name: f for f in model._meta.get_fields() if isinstance(f, ForeignKey)}
         restaurant, tenant = fields.get("restaurant"), fields.get("tenant")
-        if restaurant and tenant and restaurant.related_model is Restaurant and tenant.related_model is Tenant:
+        if (
+            restaurant
+            and tenant
+            and restaurant.related_model is Restaurant
+            and tenant.related_model is Tenant
+        ):
             found.append(model)
     return found
 

@@ -190,7 +190,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": 0,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["calls.api.parsers.SafeJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
@@ -199,6 +199,8 @@ REST_FRAMEWORK = {
 # POST /api/connection-details on its own ASGI route in front of Django (calls/api/asgi.py); off, it goes
 # through Django's handler and middleware like every other request (measured in docs/performance.md).
 CALL_START_ROUTE: bool = env.bool("CALL_START_ROUTE", default=True)
+# The largest body a DRF API reads, in bytes (larger: JSON 413); the call start has its own limit.
+API_MAX_BODY_BYTES: int = env.int("API_MAX_BODY_BYTES", default=16 * 1024)
 # Throttles for POST /api/connection-details (DRF rate syntax: N/second|minute|hour|day).
 CONNECTION_DETAILS_RATE_PER_IP: str = env("CONNECTION_DETAILS_RATE_PER_IP", default="20/minute")
 CONNECTION_DETAILS_RATE_PER_RESTAURANT: str = env(

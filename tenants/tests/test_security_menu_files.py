@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
+from tenants.menu_import import menu_import_create
 from tenants.menu_io import csv_cell_escape, csv_cell_unescape, menu_parse
 from tenants.models import MenuImport, MenuItem
 from tenants.selectors import menu_export
-from tenants.menu_import import menu_import_create
 from tenants.tests.factories import MenuCategoryFactory, MenuItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,9 @@ def test_a_100000_digit_price_is_refused_in_words(world_a, fmt):
     if fmt == "csv":
         data = (HEADER + f"Mains,,Soup,,{digits},,,,\n").encode()
     else:
-        data = ('{"categories": [{"name": "Mains", "items": [{"name": "Soup", "price": ' + digits + "}]}]}").encode()
+        data = (
+            '{"categories": [{"name": "Mains", "items": [{"name": "Soup", "price": ' + digits + "}]}]}"
+        ).encode()
 
     messages = _refused(world_a.restaurant, data, fmt)
 

@@ -22,7 +22,7 @@ from tenants.tests.factories import MembershipFactory, MenuCategoryFactory, Rest
 pytestmark = pytest.mark.django_db
 
 
-def CallRecordFactory(*, tenant, restaurant) -> CallRecord:  # noqa: N802 - reads like the other factories
+def CallRecordFactory(*, tenant, restaurant) -> CallRecord:
     import datetime as dt
     import uuid
 
@@ -40,6 +40,7 @@ def CallRecordFactory(*, tenant, restaurant) -> CallRecord:  # noqa: N802 - read
         duration_seconds=120,
         end_reason="participant_disconnected",
     )
+
 
 # Every tenant-owned model with a parent, and the parent columns its tenant must follow.
 EXPECTED_PARENTS = {
@@ -110,7 +111,7 @@ def test_a_childs_tenant_cannot_be_moved_away_from_its_parents_even_in_raw_sql(w
     row = _rows(world_a)[model]
     table = model._meta.db_table
 
-    assert _refused(f"UPDATE {table} SET tenant_id = %s WHERE id = %s", [world_b.tenant.pk, row.pk])
+    assert _refused(f"UPDATE {table} SET tenant_id = %s WHERE id = %s", [world_b.tenant.pk, row.pk])  # noqa: S608
 
     row.refresh_from_db()
     assert row.tenant_id == world_a.tenant.pk
@@ -118,7 +119,8 @@ def test_a_childs_tenant_cannot_be_moved_away_from_its_parents_even_in_raw_sql(w
 
 def test_a_restaurant_cannot_move_without_its_children_even_in_raw_sql(world_a, world_b):
     assert _refused(
-        "UPDATE tenants_restaurant SET tenant_id = %s WHERE id = %s", [world_b.tenant.pk, world_a.restaurant.pk]
+        "UPDATE tenants_restaurant SET tenant_id = %s WHERE id = %s",
+        [world_b.tenant.pk, world_a.restaurant.pk],
     )
 
 
@@ -127,7 +129,9 @@ def test_an_item_cannot_sit_under_another_restaurants_category(world_a):
     foreign_category = MenuCategoryFactory(restaurant=other)
     item = MenuItem.objects.filter(restaurant=world_a.restaurant).first()
 
-    assert _refused("UPDATE tenants_menuitem SET category_id = %s WHERE id = %s", [foreign_category.pk, item.pk])
+    assert _refused(
+        "UPDATE tenants_menuitem SET category_id = %s WHERE id = %s", [foreign_category.pk, item.pk]
+    )
 
 
 @pytest.fixture
@@ -135,7 +139,9 @@ def staff_of_b_owning_others(world_a, world_b):
     """The attacker of the finding: staff at Bravo, owner of Alpha and of a third tenant."""
     user = world_b.member
     MembershipFactory(tenant=world_a.tenant, user=user, role=Membership.Role.OWNER)
-    MembershipFactory(tenant=TenantFactory(name="Charlie", slug="charlie"), user=user, role=Membership.Role.OWNER)
+    MembershipFactory(
+        tenant=TenantFactory(name="Charlie", slug="charlie"), user=user, role=Membership.Role.OWNER
+    )
     return user
 
 
@@ -146,7 +152,11 @@ def _restaurant_post(restaurant: Restaurant, **changes: object) -> dict:
         "language": restaurant.language,
         "currency": restaurant.currency,
         "is_active": "on",
-        **{f"{p}-{k}": "0" for p in ["opening_hours", "special_dates", "menu_categories"] for k in ["TOTAL_FORMS", "INITIAL_FORMS"]},
+        **{
+            f"{p}-{k}": "0"
+            for p in ["opening_hours", "special_dates", "menu_categories"]
+            for k in ["TOTAL_FORMS", "INITIAL_FORMS"]
+        },
     }
     data.update(changes)
     return data
