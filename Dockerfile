@@ -43,6 +43,7 @@ RUN DJANGO_SETTINGS_MODULE=config.settings.local python -m agent_worker download
 # Static files are collected with the production storage (hashed names and the manifest WhiteNoise
 # serves from). Production settings insist on these variables; collectstatic connects to neither.
 RUN SECRET_KEY=collectstatic-build-step-only DATABASE_URL=postgres://build@127.0.0.1:1/build \
+    LIVEKIT_API_KEY=build LIVEKIT_API_SECRET=collectstatic-build-step-only-not-a-real-secret \
     REDIS_URL=redis://127.0.0.1:1/0 python manage.py collectstatic --noinput
 EXPOSE 8000 8081
 # Processes per container: WEB_CONCURRENCY (uvicorn reads it). Proxies trusted to name the client in

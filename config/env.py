@@ -43,3 +43,20 @@ def database_pool_options(*, max_size: int, timeout: float) -> dict[str, object]
     closed after five minutes.
     """
     return {"min_size": 0, "max_size": max_size, "timeout": timeout, "max_idle": 300}
+
+
+# LiveKit's development pair (`livekit-server --dev`) and what base.py falls back to when unset.
+LIVEKIT_DEV_API_KEY = "devkey"
+LIVEKIT_DEV_API_SECRET = "secret"  # noqa: S105
+
+
+def require_real_livekit_credentials(*, api_key: str, api_secret: str) -> None:
+    """Production refuses LiveKit's development credentials: anyone could mint tokens and dispatch agents."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not api_key or not api_secret or api_secret == LIVEKIT_DEV_API_SECRET:
+        raise ImproperlyConfigured(
+            "LIVEKIT_API_KEY and LIVEKIT_API_SECRET are not set (or are LiveKit's development pair "
+            f"{LIVEKIT_DEV_API_KEY}/{LIVEKIT_DEV_API_SECRET}). Set them to the key and secret of your LiveKit "
+            "server's `keys:` (a secret of at least 32 random characters)."
+        )

@@ -135,13 +135,12 @@ return 1
 
 def _generation(public_id: str) -> bytes | None:
     """The restaurant's invalidation generation, or None when it cannot be read (then nothing is stored)."""
-    if redis_client() is None or not _redis_usable():
+    client = redis_client()
+    if client is None or not _redis_usable():
         return None
     try:
         return (
-            redis_client().get(
-                cache.make_and_validate_key(cache_keys.restaurant_snapshot_generation_key(public_id))
-            )
+            client.get(cache.make_and_validate_key(cache_keys.restaurant_snapshot_generation_key(public_id)))
             or b""
         )
     except CACHE_ERRORS as exc:

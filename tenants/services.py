@@ -45,7 +45,7 @@ def restaurant_tenant_change(*, restaurant: Restaurant, tenant: Tenant) -> None:
     Restaurant.objects.filter(pk=restaurant.pk).update(tenant=tenant)
     for model in restaurant_child_models():
         rows = model._default_manager.filter(restaurant_id=restaurant.pk)
-        if model._meta.get_field("restaurant").null:
+        if getattr(model._meta.get_field("restaurant"), "null", False):
             rows.update(restaurant=None)
         else:
             rows.update(tenant=tenant)

@@ -8,6 +8,7 @@ the nesting before parsing, and turns encoding and number-size errors into Parse
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +34,7 @@ def _reject_constant(name: str) -> Any:
 
 class SafeJSONParser(JSONParser):
     def parse(
-        self, stream: Any, media_type: str | None = None, parser_context: dict[str, Any] | None = None
+        self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
     ) -> Any:
         limit = settings.API_MAX_BODY_BYTES
         raw = stream.read(limit + 1) if stream is not None else b""

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import BASE_DIR, INSECURE_SECRET_KEY, database_pool_options, env
+from config.env import (
+    BASE_DIR,
+    INSECURE_SECRET_KEY,
+    LIVEKIT_DEV_API_KEY,
+    LIVEKIT_DEV_API_SECRET,
+    database_pool_options,
+    env,
+)
 from config.logging import logging_config
 
 DEBUG: bool = env.bool("DEBUG", default=False)
@@ -46,6 +54,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.csp.HostlineCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -223,9 +232,32 @@ LIVEKIT_URL: str = env("LIVEKIT_URL", default="ws://127.0.0.1:7880")
 # The address browsers join rooms at, when it differs from the one the servers use (compose, private
 # networks: the web app calls ws://livekit:7880, the diner's browser wss://livekit.example.com).
 LIVEKIT_PUBLIC_URL: str = env("LIVEKIT_PUBLIC_URL", default="")
-LIVEKIT_API_KEY: str = env("LIVEKIT_API_KEY", default="devkey")
-LIVEKIT_API_SECRET: str = env("LIVEKIT_API_SECRET", default="secret")
+LIVEKIT_API_KEY: str = env("LIVEKIT_API_KEY", default=LIVEKIT_DEV_API_KEY)
+LIVEKIT_API_SECRET: str = env("LIVEKIT_API_SECRET", default=LIVEKIT_DEV_API_SECRET)  # production refuses it
 LIVEKIT_API_TIMEOUT_SECONDS: float = env.float("LIVEKIT_API_TIMEOUT_SECONDS", default=3.0)
+
+
+# Content-Security-Policy (django-csp) on every page the platform serves (admin, demo page, API docs).
+# No inline script anywhere: an injected <script> or on*= handler does not run. Styles may be inline
+# (the admin's style attributes, the widget's shadow-root <style>, Redoc's CSS-in-JS). Redoc runs its
+# search in a blob: worker. What a restaurant's own CSP must allow for the widget: docs/security.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],  # + the LiveKit server, added by config.csp from LIVEKIT_(PUBLIC_)URL
+        "media-src": [SELF, "blob:"],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 PARTICIPANT_TOKEN_TTL: timedelta = timedelta(seconds=env.int("PARTICIPANT_TOKEN_TTL_SECONDS", default=600))
 if timedelta(minutes=15) < PARTICIPANT_TOKEN_TTL:
     raise ImproperlyConfigured("PARTICIPANT_TOKEN_TTL_SECONDS may be at most 900 (15 minutes).")

@@ -121,4 +121,4 @@ def test_the_parser_itself_never_raises_anything_but_a_menu_error():
         (HEADER.encode() + b"a,,b,,1e999999,,,,\n", "csv"),
     ]:
         with pytest.raises(MenuFileError):
-            menu_parse(data, fmt)  # type: ignore[arg-type]
+            menu_parse(data, fmt)

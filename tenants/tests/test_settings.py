@@ -8,11 +8,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+REAL_LIVEKIT = {
+    "LIVEKIT_API_KEY": "APIhostline",
+    "LIVEKIT_API_SECRET": "s" * 20 + "-a-real-livekit-secret-0123456789",
+}
 
 
 def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -52,6 +58,7 @@ def test_production_check_deploy_is_clean():
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/hostline",
         REDIS_URL="redis://127.0.0.1:6379/15",
         ALLOWED_HOSTS="hostline.example.com",
+        **REAL_LIVEKIT,
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
