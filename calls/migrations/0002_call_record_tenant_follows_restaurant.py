@@ -15,6 +15,7 @@ def add_key(apps, schema_editor):
         "UPDATE calls_callrecord c SET restaurant_id = NULL FROM tenants_restaurant r "
         "WHERE c.restaurant_id = r.id AND c.tenant_id <> r.tenant_id"
     )
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # see tenants/0003: flush the repair's checks
     schema_editor.execute(
         "ALTER TABLE calls_callrecord ADD CONSTRAINT call_record_tenant_follows_restaurant "
         "FOREIGN KEY (restaurant_id, tenant_id) REFERENCES tenants_restaurant (id, tenant_id) "

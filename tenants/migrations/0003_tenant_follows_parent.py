@@ -37,6 +37,9 @@ def add_keys(apps, schema_editor):
         return
     for statement in REPAIRS:
         schema_editor.execute(statement)
+    # The repairs queue Django's deferred foreign-key checks; run them now, or ALTER TABLE refuses
+    # ("pending trigger events") inside the migration's transaction.
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for table, name, columns, target, target_columns in COMPOSITE_KEYS:
         schema_editor.execute(
             f"ALTER TABLE {table} ADD CONSTRAINT {name} FOREIGN KEY ({columns}) "

@@ -245,3 +245,49 @@ def test_moving_to_the_same_tenant_changes_nothing(world_a):
     before = list(MenuItem.objects.values_list("pk", "tenant_id", "updated_at"))
     restaurant_tenant_change(restaurant=world_a.restaurant, tenant=world_a.tenant)
     assert list(MenuItem.objects.values_list("pk", "tenant_id", "updated_at")) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_repairs_rows_that_already_point_across_tenants():
+    """Deployments hit by the finding have children in another tenant than their parent: the parent wins."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("tenants", "0002_menu_import"), ("calls", "0001_call_record")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Tenant = old.get_model("tenants", "Tenant")
+    mine, theirs = Tenant.objects.create(name="A", slug="a"), Tenant.objects.create(name="B", slug="b")
+    restaurant = old.get_model("tenants", "Restaurant").objects.create(
+        tenant=mine, public_id="r_moved", name="Moved"
+    )
+    # The state the finding left behind: the restaurant moved to B, its children still say A.
+    category = old.get_model("tenants", "MenuCategory").objects.create(
+        tenant=mine, restaurant=restaurant, name="Mains"
+    )
+    item = old.get_model("tenants", "MenuItem").objects.create(
+        tenant=mine, restaurant=restaurant, category=category, name="Soup", price="5.00", currency="EUR"
+    )
+    import datetime as dt
+
+    now = dt.datetime.now(dt.UTC)
+    record = old.get_model("calls", "CallRecord").objects.create(
+        tenant=mine,
+        restaurant=restaurant,
+        restaurant_name="Moved",
+        job_id="AJ_moved",
+        room_name="r",
+        started_at=now,
+        ended_at=now,
+        duration_seconds=0,
+        end_reason="ended",
+    )
+    old.get_model("tenants", "Restaurant").objects.filter(pk=restaurant.pk).update(tenant=theirs)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert MenuCategory.objects.get(pk=category.pk).tenant_id == theirs.pk
+    assert MenuItem.objects.get(pk=item.pk).tenant_id == theirs.pk
+    kept = CallRecord.objects.get(pk=record.pk)
+    assert kept.tenant_id == mine.pk and kept.restaurant_id is None and kept.restaurant_name == "Moved"
