@@ -122,3 +122,39 @@ def test_the_parser_itself_never_raises_anything_but_a_menu_error():
     ]:
         with pytest.raises(MenuFileError):
             menu_parse(data, fmt)
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "words"),
+    [
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, "levels deep"),
+        ("nul.csv", (HEADER + "Mains,,So\x00up,,5.00,,,,\n").encode(), "NUL character"),
+        (
+            "digits.json",
+            b'{"categories": [{"name": "M", "items": [{"name": "S", "price": ' + b"9" * 100_000 + b"}]}]}",
+            "cannot be read",
+        ),
+    ],
+    ids=["100k-deep JSON", "NUL in a CSV cell", "100,000-digit number"],
+)
+def test_an_owner_uploading_a_hostile_file_reads_why_and_the_menu_is_untouched(
+    world_a, filename, data, words
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = list(
+        MenuItem.objects.filter(restaurant=world_a.restaurant).values_list("pk", "name", "updated_at")
+    )
+    client = world_a.client_for(world_a.owner)
+
+    response = client.post(
+        f"/admin/tenants/restaurant/{world_a.restaurant.pk}/menu/import/",
+        {"file": SimpleUploadedFile(filename, data), "mode": "replace"},
+    )
+
+    assert response.status_code == 200
+    assert words in response.content.decode()
+    after = list(
+        MenuItem.objects.filter(restaurant=world_a.restaurant).values_list("pk", "name", "updated_at")
+    )
+    assert after == before
