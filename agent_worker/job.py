@@ -58,15 +58,15 @@ async def plan_job(raw_metadata: str | None, *, console_restaurant: str = "") ->
         snapshot = await arestaurant_snapshot_get(public_id=public_id, timeout=SNAPSHOT_TIMEOUT_SECONDS)
     except Exception as exc:
         logger.error("snapshot unavailable for %s: %r", public_id, exc)
-        return JobPlan(language=language_hint, refusal="snapshot_unavailable")
+        return JobPlan(language=language_hint, metadata=metadata, refusal="snapshot_unavailable")
     if snapshot is None:
-        return JobPlan(language=language_hint, refusal="unknown_restaurant")
+        return JobPlan(language=language_hint, metadata=metadata, refusal="unknown_restaurant")
     if metadata is not None and snapshot.tenant_id != metadata.tenant_id:
         # The id names a restaurant of another tenant than the dispatch did: never speak for it.
-        return JobPlan(language=language_hint, refusal="tenant_mismatch")
+        return JobPlan(language=language_hint, metadata=metadata, refusal="tenant_mismatch")
     language = metadata.language if metadata and metadata.language else snapshot.language
     if not snapshot.can_take_calls:
-        return JobPlan(language=language, refusal="not_taking_calls")
+        return JobPlan(language=language, metadata=metadata, refusal="not_taking_calls")
     return JobPlan(language=language, snapshot=snapshot, metadata=metadata)
 
 
@@ -151,12 +151,19 @@ async def mark_slot_started(state: CallState) -> None:
 
 
 async def release_slot(state: CallState) -> None:
+    await _release(tenant_id=state.snapshot.tenant_id, room_name=state.room_name)
+
+
+async def release_refused_slot(plan: JobPlan, *, room_name: str) -> None:
+    """A refused job (suspended, unknown, mismatched) frees the line its dispatch took, at once."""
+    if plan.refusal and plan.metadata is not None:
+        await _release(tenant_id=plan.metadata.tenant_id, room_name=room_name)
+
+
+async def _release(*, tenant_id: int, room_name: str) -> None:
     try:
         await asyncio.wait_for(
-            asyncio.to_thread(
-                session_slot_release, tenant_id=state.snapshot.tenant_id, room_name=state.room_name
-            ),
-            timeout=2,
+            asyncio.to_thread(session_slot_release, tenant_id=tenant_id, room_name=room_name), timeout=2
         )
     except Exception as exc:
         logger.warning("could not release the session slot: %r", exc)

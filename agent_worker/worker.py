@@ -56,7 +56,7 @@ server = _server()
 
 @server.rtc_session(agent_name=AGENT_NAME)
 async def entrypoint(ctx: JobContext) -> None:
-    from agent_worker.job import admission_confirm, record_call, run_job
+    from agent_worker.job import admission_confirm, record_call, release_refused_slot, run_job
     from agent_worker.providers import production_session
     from agent_worker.state import CallState
 
@@ -66,6 +66,7 @@ async def entrypoint(ctx: JobContext) -> None:
     session, plan = await run_job(ctx, make_session=make_session)
     state = session.userdata if plan.snapshot is not None else None
     if state is None:
+        await release_refused_slot(plan, room_name=ctx.job.room.name)
         return
     # The line stays held only if a diner joins within the admission window; otherwise the agent leaves.
     asyncio.create_task(admission_confirm(ctx, state))  # noqa: RUF006 - bounded, logs its own failure

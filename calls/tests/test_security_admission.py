@@ -151,3 +151,22 @@ def test_servers_with_an_api_key_are_limited_by_the_tenants_lines_not_per_client
         for _ in range(5)
     ]
     assert statuses == [200] * 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_job_frees_the_line_its_dispatch_took_at_once(site):
+    from agent_worker.job import plan_job, release_refused_slot
+    from calls.contract import JobMetadata
+
+    site.tenant.status = "suspended"
+    site.tenant.save()
+    assert session_slot_acquire(tenant_id=site.tenant.pk, room_name="room-refused", limit=5)
+    raw = JobMetadata(restaurant_id=site.restaurant.public_id, tenant_id=site.tenant.pk).to_json()
+
+    async def main() -> str | None:
+        plan = await plan_job(raw)
+        await release_refused_slot(plan, room_name="room-refused")
+        return plan.refusal
+
+    assert asyncio.run(main()) == "not_taking_calls"
+    assert session_slots_in_use(tenant_id=site.tenant.pk) == 0
