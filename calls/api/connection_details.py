@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port, validate_host
@@ -190,6 +191,10 @@ async def _refusal_counted(req: CallStartRequest, refusal: Answer) -> Answer:
     return refusal
 
 
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 async def _call_start(req: CallStartRequest) -> tuple[Answer, bool]:
     """The POST itself. Returns the answer and whether its origin is known to be allowed."""
     if req.body_too_large:
@@ -197,7 +202,11 @@ async def _call_start(req: CallStartRequest) -> tuple[Answer, bool]:
             req, _error("request_too_large", f"The body may be at most {MAX_BODY_BYTES} bytes.", 413)
         ), False
     try:
-        data = json.loads(req.body) if req.body else {}
+        # UTF-8 only (json.loads would also guess UTF-16/32 from bytes); NaN and Infinity are not JSON.
+        data = json.loads(req.body.decode("utf-8"), parse_constant=_not_json) if req.body else {}
+    except UnicodeDecodeError as exc:
+        detail = f"The request body is not UTF-8 text (byte {exc.start})."
+        return await _refusal_counted(req, _error("parse_error", detail, 400)), False
     except (ValueError, RecursionError) as exc:
         detail = f"JSON parse error - {exc}" if isinstance(exc, ValueError) else "JSON parse error - too deep"
         return await _refusal_counted(req, _error("parse_error", detail, 400)), False
@@ -326,7 +335,11 @@ class ConnectionDetailsApi(APIView):
         summary="Start a voice session with a restaurant's agent",
     )
     async def post(self, request: HttpRequest) -> HttpResponse:
-        body = request.body
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            # Django's own cap (DATA_UPLOAD_MAX_MEMORY_SIZE) came first: the same JSON 413 as ours.
+            body = b"\0" * (MAX_BODY_BYTES + 1)
         req = CallStartRequest(
             method=request.method or "GET",
             scheme=request.scheme or "http",
