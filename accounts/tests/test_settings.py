@@ -19,6 +19,8 @@ def _check(**env: str) -> subprocess.CompletedProcess[str]:
             "SECRET_KEY": "a-real-production-secret-key-0123456789-abcdefghijklmnop",
             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/hostline",
             "REDIS_URL": "redis://127.0.0.1:6379/15",
+            "LIVEKIT_API_KEY": "APIhostline",
+            "LIVEKIT_API_SECRET": "a-real-livekit-secret-0123456789-abcdefghijklmnop",
             **env,
         },
         capture_output=True,

@@ -177,8 +177,9 @@ def test_burst_at_a_small_cap_dispatches_exactly_cap_calls(world_a, origin_a, fa
 
 
 def test_edits_are_obeyed_by_the_very_next_request(
-    world_a, origin_a, fake_livekit, django_capture_on_commit_callbacks
+    world_a, origin_a, fake_livekit, django_capture_on_commit_callbacks, settings
 ):
+    settings.CONNECTION_DETAILS_CONCURRENT_PER_CLIENT = 0  # many calls from one test client, on purpose
     restaurant = world_a.restaurant.public_id
     assert call({"restaurant_id": restaurant})[0] == 200  # snapshot and origins now cached
 

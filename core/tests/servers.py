@@ -31,6 +31,9 @@ def web_server(env: dict[str, str]) -> Iterator[str]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",
+        # Production refuses LiveKit's development pair; callers with a stand-in LiveKit pass theirs.
+        "LIVEKIT_API_KEY": "APIwebserver",
+        "LIVEKIT_API_SECRET": secrets.token_urlsafe(32),
         **env,
     }
     server = subprocess.Popen(
