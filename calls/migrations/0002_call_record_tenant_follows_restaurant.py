@@ -15,7 +15,7 @@ def add_key(apps, schema_editor):
         "UPDATE calls_callrecord c SET restaurant_id = NULL FROM tenants_restaurant r "
         "WHERE c.restaurant_id = r.id AND c.tenant_id <> r.tenant_id"
     )
-    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # see tenants/0003: flush the repair's checks
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # see tenants/0004: flush the repair's checks
     schema_editor.execute(
         "ALTER TABLE calls_callrecord ADD CONSTRAINT call_record_tenant_follows_restaurant "
         "FOREIGN KEY (restaurant_id, tenant_id) REFERENCES tenants_restaurant (id, tenant_id) "
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("calls", "0001_call_record"),
-        ("tenants", "0003_tenant_follows_parent"),
+        ("tenants", "0004_tenant_follows_parent"),
     ]
 
     operations = [migrations.RunPython(add_key, drop_key, elidable=False)]

@@ -252,7 +252,7 @@ def test_the_migration_repairs_rows_that_already_point_across_tenants():
     """Deployments hit by the finding have children in another tenant than their parent: the parent wins."""
     from django.db.migrations.executor import MigrationExecutor
 
-    before = [("tenants", "0002_menu_import"), ("calls", "0001_call_record")]
+    before = [("tenants", "0003_menuitem_allergens_declared"), ("calls", "0001_call_record")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps

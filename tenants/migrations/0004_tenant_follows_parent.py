@@ -57,7 +57,7 @@ def drop_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenants', '0002_menu_import'),
+        ('tenants', '0003_menuitem_allergens_declared'),
     ]
 
     operations = [
