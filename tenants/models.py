@@ -224,7 +224,7 @@ class Restaurant(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["tenant", "name"], name="restaurant_name_unique_per_tenant"),
             # The target of the children's composite foreign keys (restaurant_id, tenant_id): the database
-            # itself keeps every child's tenant equal to its restaurant's (migration 0004).
+            # itself keeps every child's tenant equal to its restaurant's (migration 0005).
             models.UniqueConstraint(fields=["id", "tenant"], name="restaurant_id_tenant_unique"),
             models.CheckConstraint(condition=~Q(name=""), name="restaurant_name_not_empty"),
             models.CheckConstraint(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import ForeignKey, Model, QuerySet
+from django.db.models import SET_NULL, ForeignKey, Model, QuerySet
 
 from audit.services import audit_record
 from tenants.cache import restaurant_snapshot_invalidate
@@ -35,17 +35,18 @@ def restaurant_child_models() -> list[type[Model]]:
 def restaurant_tenant_change(*, restaurant: Restaurant, tenant: Tenant) -> None:
     """Move a restaurant to another tenant: an operator's decision, never an owner's.
 
-    The catalog moves with it (hours, dates, menu, imports: every child whose restaurant cannot be
-    empty). Records of what happened (call records: a nullable restaurant) stay with the tenant they
-    happened under and are detached from the restaurant, keeping its name, so the new tenant never reads
-    the old one's calls. The database's composite keys check the result when the transaction commits.
+    Everything that belongs to the restaurant moves with it (hours, dates, menu, imports, refusal counts,
+    alerts). Records kept when a restaurant is deleted (`on_delete=SET_NULL`: call records) stay with the
+    tenant they happened under and are detached from the restaurant, keeping its name, so the new tenant
+    never reads the old one's calls. The database's composite keys check the result when the transaction commits.
     """
     if restaurant.tenant_id == tenant.pk:
         return
     Restaurant.objects.filter(pk=restaurant.pk).update(tenant=tenant)
     for model in restaurant_child_models():
         rows = model._default_manager.filter(restaurant_id=restaurant.pk)
-        if getattr(model._meta.get_field("restaurant"), "null", False):
+        field = model._meta.get_field("restaurant")
+        if getattr(getattr(field, "remote_field", None), "on_delete", None) is SET_NULL:
             rows.update(restaurant=None)
         else:
             rows.update(tenant=tenant)

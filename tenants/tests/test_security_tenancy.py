@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from calls.models import CallRecord
+from calls.models import CallRecord, CallRefusalCount
+from owners.models import OwnerAlert
 from tenants.models import (
     Membership,
     MenuCategory,
@@ -50,6 +52,8 @@ EXPECTED_PARENTS = {
     MenuItem: ["restaurant_id", "category_id"],
     MenuImport: ["restaurant_id"],
     CallRecord: ["restaurant_id"],
+    CallRefusalCount: ["restaurant_id"],
+    OwnerAlert: ["restaurant_id"],
 }
 
 
@@ -93,6 +97,12 @@ def _rows(world) -> dict[type, object]:
         MenuItem: MenuItem.objects.filter(category=category).first(),
         MenuImport: MenuImport.objects.create(restaurant=restaurant, file_format="csv"),
         CallRecord: CallRecordFactory(tenant=world.tenant, restaurant=restaurant),
+        CallRefusalCount: CallRefusalCount.objects.create(
+            tenant=world.tenant, restaurant=restaurant, reason="busy", period_start=timezone.now()
+        ),
+        OwnerAlert: OwnerAlert.objects.create(
+            tenant=world.tenant, restaurant=restaurant, kind="agent_error", day=timezone.now().date()
+        ),
     }
 
 
@@ -252,7 +262,11 @@ def test_the_migration_repairs_rows_that_already_point_across_tenants():
     """Deployments hit by the finding have children in another tenant than their parent: the parent wins."""
     from django.db.migrations.executor import MigrationExecutor
 
-    before = [("tenants", "0003_menuitem_allergens_declared"), ("calls", "0001_call_record")]
+    before = [
+        ("tenants", "0004_go_live_and_suspension_reason"),
+        ("calls", "0002_owner_channel_outcome_refusals"),
+        ("owners", "0001_owner_alerts"),
+    ]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps

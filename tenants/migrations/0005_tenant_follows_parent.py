@@ -57,7 +57,7 @@ def drop_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenants', '0003_menuitem_allergens_declared'),
+        ('tenants', '0004_go_live_and_suspension_reason'),
     ]
 
     operations = [
