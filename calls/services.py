@@ -7,11 +7,11 @@ import logging
 from django.db import IntegrityError, transaction
 
 from calls.admission import session_slot_release
+from calls.events import call_ended_emit
 from calls.models import CallRecord
 from calls.outcomes import call_outcome
 from calls.schema import CallRecordPayload
 from tenants.models import Restaurant, Tenant
-from webhooks.emitters import call_ended_emit
 
 logger = logging.getLogger(__name__)
 

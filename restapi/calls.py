@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from calls import selectors
+from calls.contract import PUBLIC_ID_PATTERN
 from restapi.auth import CanReadCalls, key_of
 from restapi.base import LIST_PARAMETERS, V1View, errors, found, page_of, paginate
 
@@ -39,7 +40,7 @@ class CallDetailOut(CallOut):
 
 
 class CallFilters(serializers.Serializer):
-    restaurant = serializers.RegexField(r"^[A-Za-z0-9_-]{1,32}$", required=False)
+    restaurant = serializers.RegexField(PUBLIC_ID_PATTERN, required=False)
     started_after = serializers.DateTimeField(required=False)
     started_before = serializers.DateTimeField(required=False)
     end_reason = serializers.CharField(max_length=64, required=False)

@@ -1,22 +1,12 @@
-"""Small entry points other domains call to announce what happened (inside their own transaction)."""
+"""What other domains call to announce what happened, inside their own transaction (the outbox write).
+
+`event_emit(tenant_id=…, type=…, data=…, restaurant=…)` for any event type of webhooks.events, and
+`call_refused_note(…)` on the call-start path (Redis only, no SQL).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from webhooks import events
+from webhooks.events import mask_phone, restaurant_ref
 from webhooks.services import call_refused_note, event_emit
 
-if TYPE_CHECKING:
-    from calls.models import CallRecord
-
-__all__ = ["call_ended_emit", "call_refused_note", "event_emit"]
-
-
-def call_ended_emit(*, record: CallRecord) -> None:
-    event_emit(
-        tenant_id=record.tenant_id,
-        type=events.CALL_ENDED,
-        restaurant=record.restaurant,
-        data=events.call_ended_data(record),
-    )
+__all__ = ["call_refused_note", "event_emit", "mask_phone", "restaurant_ref"]

@@ -13,7 +13,6 @@ import zoneinfo
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from calls.models import CallRecord
     from tenants.models import Restaurant
 
 BODY_VERSION = 1
@@ -45,7 +44,7 @@ def iso_utc(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
-def _local(value: dt.datetime, zone: str) -> str:
+def local_iso(value: dt.datetime, zone: str) -> str:
     try:
         return value.astimezone(zoneinfo.ZoneInfo(zone)).isoformat()
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -65,37 +64,3 @@ def mask_phone(number: str) -> str:
         return "•" * len(digits)
     prefix = "+" + "".join(digits[:2]) if number.startswith("+") else ""
     return prefix + "•" * max(0, len(digits) - 4 - (2 if prefix else 0)) + "".join(digits[-4:])
-
-
-def call_ended_data(record: CallRecord) -> dict[str, Any]:
-    zone = record.restaurant.timezone if record.restaurant else "UTC"
-    transcript = record.transcript if isinstance(record.transcript, list) else []
-    unanswered = [
-        call.get("arguments", {}).get("question")
-        for call in (record.tool_calls if isinstance(record.tool_calls, list) else [])
-        if isinstance(call, dict) and call.get("name") == "note_unanswered_question"
-    ]
-    return {
-        "call": {
-            "id": record.job_id,
-            "channel": getattr(record, "channel", "web") or "web",
-            "started_at": iso_utc(record.started_at),
-            "ended_at": iso_utc(record.ended_at),
-            "started_at_local": _local(record.started_at, zone),
-            "ended_at_local": _local(record.ended_at, zone),
-            "duration_seconds": round(record.duration_seconds, 1),
-            "outcome": getattr(record, "outcome", "") or "completed",
-            "end_reason": record.end_reason,
-            "language": record.language,
-            "snapshot_version": record.snapshot_version,
-            # Web calls carry no number; phone calls mask it unless the tenant opts in (telephony).
-            "caller": None,
-            "unanswered_questions": [q for q in unanswered if isinstance(q, str)],
-            "transcript": [
-                {"role": line.get("role", ""), "text": line.get("text", ""), "at": line.get("at")}
-                for line in transcript
-                if isinstance(line, dict)
-            ],
-        },
-        "restaurant": restaurant_ref(record.restaurant, record.restaurant_name),
-    }

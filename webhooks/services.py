@@ -13,6 +13,7 @@ import random
 from collections.abc import Iterable
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
@@ -102,15 +103,15 @@ def event_emit(
     return event
 
 
-def _enqueue(delivery_ids: Iterable[int], countdown: float | None = None) -> None:
-    from webhooks.tasks import webhook_delivery_send
+# The Celery task that sends one delivery (webhooks/tasks.py pins this name).
+DELIVERY_TASK = "webhooks.tasks.webhook_delivery_send"
 
+
+def _enqueue(delivery_ids: Iterable[int], countdown: float | None = None) -> None:
     for delivery_id in delivery_ids:
         try:
-            if countdown is None:
-                webhook_delivery_send.apply_async((delivery_id,))
-            else:
-                webhook_delivery_send.apply_async((delivery_id,), countdown=countdown)
+            # By name, so this module need not import the task module that imports it.
+            current_app.signature(DELIVERY_TASK, args=(delivery_id,), countdown=countdown).delay()
         except Exception as exc:
             # The outbox row is committed; the sweep sends it once the broker is back.
             logger.warning("webhook delivery %s not enqueued, the sweep will send it: %r", delivery_id, exc)

@@ -11,6 +11,7 @@ from webhooks import services
 
 
 @shared_task(
+    name=services.DELIVERY_TASK,  # pinned: deliveries already queued name it
     acks_late=True,
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=5,
@@ -24,13 +25,15 @@ def webhook_delivery_send(delivery_id: int) -> str:
     return delivery.status if delivery is not None else "not-due"
 
 
-@shared_task(acks_late=True, soft_time_limit=45, time_limit=60)
+@shared_task(
+    name="webhooks.tasks.webhook_deliveries_sweep", acks_late=True, soft_time_limit=45, time_limit=60
+)
 def webhook_deliveries_sweep() -> int:
     """Beat: enqueue due retries and any delivery whose enqueue was lost (a crash after commit)."""
     return services.deliveries_sweep()
 
 
-@shared_task(acks_late=True, soft_time_limit=45, time_limit=60)
+@shared_task(name="webhooks.tasks.call_refusals_flush", acks_late=True, soft_time_limit=45, time_limit=60)
 def call_refusals_flush() -> int:
     """Beat: turn the refused calls buffered in Redis into call.refused events."""
     return services.call_refusals_flush()
