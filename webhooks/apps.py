@@ -7,4 +7,6 @@ class WebhooksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from webhooks import signals  # noqa: F401  (turns catalog changes into outbox events)
+        # Signals turn catalog changes into outbox events; tasks are registered here so a delivery enqueued
+        # by name finds its task in every process (eager in tests, direct in the web app).
+        from webhooks import signals, tasks  # noqa: F401

@@ -139,6 +139,8 @@ def safe_post(url: str, *, body: bytes, headers: dict[str, str], timeout: float)
         finally:
             response.release_conn()
         return result(response.status, excerpt.decode("utf-8", errors="replace"))
+    except urllib3.exceptions.NewConnectionError as exc:  # a subclass of the timeout error, but not one
+        return result(error=f"network: {exc}")
     except urllib3.exceptions.TimeoutError as exc:
         return result(error=f"timeout: {exc}")
     except urllib3.exceptions.HTTPError as exc:
