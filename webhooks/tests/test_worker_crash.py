@@ -65,9 +65,17 @@ def webhook_queue() -> Any:
     queue = f"test-webhooks-{uuid.uuid4().hex[:8]}"
     routes, eager = app.conf.task_routes, app.conf.task_always_eager
     app.conf.task_routes = {"webhooks.tasks.*": {"queue": queue}}
+    _reroute(app)
     app.conf.task_always_eager = False
     yield queue
     app.conf.task_routes, app.conf.task_always_eager = routes, eager
+    _reroute(app)
+
+
+def _reroute(app: Any) -> None:
+    # Celery builds its router once per process (a cached property); rebuild it from the current routes.
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
 
 
 def _wait(condition: Any, timeout: float = 30.0) -> bool:
