@@ -42,6 +42,9 @@ class WebhookEndpoint(TimeStampedModel):
     # Set at the first failure after a success, cleared by the next success: "failing for how long".
     failing_since = models.DateTimeField(null=True, blank=True, editable=False)
     consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
+    # While failing, one delivery probes the endpoint and the others wait until this time, so a dead
+    # endpoint costs one timeout per backoff step, not one per pending delivery.
+    paused_until = models.DateTimeField(null=True, blank=True, editable=False)
     disabled_reason = models.CharField(max_length=200, blank=True, editable=False)
 
     objects: ClassVar[TenantOwnedQuerySet] = TenantOwnedQuerySet.as_manager()  # type: ignore[assignment]

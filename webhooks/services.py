@@ -47,7 +47,7 @@ USER_AGENT = "Hostline-Webhooks/1"
 
 def retry_delay(*, failed_attempts: int, rng: random.Random | None = None) -> float:
     """Exponential backoff with ±20 % jitter, so endpoints coming back are not hit by a synchronized herd."""
-    base = RETRY_DELAYS[min(failed_attempts, len(RETRY_DELAYS)) - 1]
+    base = RETRY_DELAYS[max(1, min(failed_attempts, len(RETRY_DELAYS))) - 1]
     return base * (1 + (rng or random).uniform(-JITTER, JITTER))
 
 
@@ -144,6 +144,15 @@ def _claim(delivery_id: int, now: dt.datetime) -> bool:
     )
 
 
+def _probe_claim(*, endpoint_id: int, now: dt.datetime) -> bool:
+    """Become the one delivery that tries a failing endpoint now (its pause is over and nobody else is)."""
+    return bool(
+        WebhookEndpoint.objects.filter(pk=endpoint_id)
+        .filter(Q(paused_until__isnull=True) | Q(paused_until__lte=now))
+        .update(paused_until=now + dt.timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS))
+    )
+
+
 def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     """Send one pending delivery once, if nobody else holds it. Records the attempt; schedules the next."""
     now = timezone.now()
@@ -156,6 +165,14 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
         delivery.last_error = "The endpoint is disabled."
         delivery.locked_until = None
         delivery.save(update_fields=["status", "last_error", "locked_until", "updated_at"])
+        return delivery
+    if endpoint.consecutive_failures and not _probe_claim(endpoint_id=endpoint.pk, now=now):
+        # The endpoint is failing and another delivery is probing it, or its backoff has not run out:
+        # wait for it rather than spend a timeout here. Not an attempt: nothing was sent.
+        resume = WebhookEndpoint.objects.filter(pk=endpoint.pk).values_list("paused_until", flat=True).first()
+        delivery.next_attempt_at = max(resume or now, now) + dt.timedelta(seconds=1)
+        delivery.locked_until = None
+        delivery.save(update_fields=["next_attempt_at", "locked_until", "updated_at"])
         return delivery
     payload = json.dumps(delivery.event.body, separators=(",", ":"), ensure_ascii=False)
     headers = signature_headers(endpoint=endpoint, event_id=delivery.event.event_id, payload=payload, now=now)
@@ -188,7 +205,9 @@ def _record(*, delivery: WebhookDelivery, result: PostResult) -> None:
             delivery.status = WebhookDelivery.Status.SUCCEEDED
             delivery.delivered_at = now
             delivery.next_attempt_at = None
-            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None, consecutive_failures=0)
+            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+                failing_since=None, consecutive_failures=0, paused_until=None
+            )
         else:
             if delivery.attempt_count >= MAX_ATTEMPTS:
                 delivery.status = WebhookDelivery.Status.FAILED
@@ -209,7 +228,10 @@ def _endpoint_failed(*, endpoint_id: int, now: dt.datetime) -> None:
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
     endpoint.consecutive_failures += 1
     endpoint.failing_since = endpoint.failing_since or now
-    fields = ["consecutive_failures", "failing_since", "updated_at"]
+    endpoint.paused_until = now + dt.timedelta(
+        seconds=retry_delay(failed_attempts=endpoint.consecutive_failures)
+    )
+    fields = ["consecutive_failures", "failing_since", "paused_until", "updated_at"]
     failing_for = now - endpoint.failing_since
     if (
         endpoint.is_enabled
@@ -287,10 +309,17 @@ def endpoint_secret_rotate(*, endpoint: WebhookEndpoint, grace: dt.timedelta | N
 def endpoint_enable(*, endpoint: WebhookEndpoint) -> None:
     endpoint.is_enabled = True
     endpoint.disabled_reason = ""
-    endpoint.failing_since = None
+    endpoint.failing_since = endpoint.paused_until = None
     endpoint.consecutive_failures = 0
     endpoint.save(
-        update_fields=["is_enabled", "disabled_reason", "failing_since", "consecutive_failures", "updated_at"]
+        update_fields=[
+            "is_enabled",
+            "disabled_reason",
+            "failing_since",
+            "paused_until",
+            "consecutive_failures",
+            "updated_at",
+        ]
     )
 
 

@@ -26,6 +26,12 @@ def _endpoint(world, url, **kwargs) -> WebhookEndpoint:
     return WebhookEndpoint.objects.create(tenant=world.tenant, url=url, **kwargs)
 
 
+def _retry_now(delivery_id: int) -> None:
+    """Time passes: the endpoint's pause after a failure is over, and the delivery is tried again."""
+    WebhookEndpoint.objects.update(paused_until=None)
+    services.delivery_attempt(delivery_id=delivery_id)
+
+
 def test_a_finished_call_reaches_the_receiver_signed_with_its_transcript(
     world_a, receiver, django_capture_on_commit_callbacks
 ):
@@ -94,11 +100,11 @@ def test_a_500_and_a_timeout_are_retried_then_delivered_with_the_same_id(world_a
     assert delivery.next_attempt_at is not None
     assert dt.timedelta(seconds=23) < delivery.next_attempt_at - before < dt.timedelta(seconds=37)
 
-    services.delivery_attempt(delivery_id=delivery.pk)
+    _retry_now(delivery.pk)
     delivery.refresh_from_db()
     assert delivery.status == "pending" and delivery.last_error.startswith("timeout")
 
-    services.delivery_attempt(delivery_id=delivery.pk)
+    _retry_now(delivery.pk)
     delivery.refresh_from_db()
     assert delivery.status == "succeeded" and delivery.attempt_count == 3
     codes = list(WebhookAttempt.objects.order_by("attempted_at").values_list("status_code", flat=True))
@@ -117,7 +123,7 @@ def test_backoff_grows_to_about_a_day_then_gives_up(world_a, receiver):
     _endpoint(world_a, receiver.url)
     delivery = event_emit(tenant_id=world_a.tenant.pk, type="menu.changed", data={}).deliveries.get()
     for _ in range(services.MAX_ATTEMPTS):
-        services.delivery_attempt(delivery_id=delivery.pk)
+        _retry_now(delivery.pk)
     delivery.refresh_from_db()
     assert delivery.status == "failed" and delivery.next_attempt_at is None
     assert services.delivery_attempt(delivery_id=delivery.pk) is None  # given up: never sent again
@@ -209,13 +215,13 @@ def test_sustained_failure_disables_the_endpoint_and_emails_the_owner(
     delivery = event_emit(tenant_id=world_a.tenant.pk, type="menu.changed", data={}).deliveries.get()
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
-            services.delivery_attempt(delivery_id=delivery.pk)
+            _retry_now(delivery.pk)
     endpoint.refresh_from_db()
     assert not endpoint.is_enabled and "3 failed attempts" in endpoint.disabled_reason
     assert mail.outbox[0].to == ["owner@alpha.example"]
     assert receiver.url in mail.outbox[0].body
     # Disabled: the pending delivery is not sent again, and new events are not stored for it.
-    services.delivery_attempt(delivery_id=delivery.pk)
+    _retry_now(delivery.pk)
     assert len(receiver.received) == 3
     assert event_emit(tenant_id=world_a.tenant.pk, type="menu.changed", data={}) is None
 
@@ -318,3 +324,33 @@ def test_deactivating_a_restaurant_or_suspending_the_tenant_announces_the_status
     latest = WebhookEvent.objects.order_by("-created_at").first()
     assert latest.body["data"]["reason"] == "tenant_suspended"
     assert json.dumps(latest.body)  # JSON-ready
+
+
+def test_a_dead_endpoint_is_probed_by_one_delivery_while_the_others_wait(world_a, receiver, settings):
+    from webhooks.tests.receiver import start_receiver
+
+    settings.WEBHOOK_TIMEOUT_SECONDS = 0.5
+    healthy, server = start_receiver()
+    try:
+        receiver.script = [("sleep", 2)] * 5
+        dead = _endpoint(world_a, receiver.url, event_types=["menu.changed"])
+        _endpoint(world_a, healthy.url, event_types=["call.ended"])
+        pending = [
+            event_emit(tenant_id=world_a.tenant.pk, type="menu.changed", data={}).deliveries.get()
+            for _ in range(5)
+        ]
+        for delivery in pending:
+            services.delivery_attempt(delivery_id=delivery.pk)
+        assert len(receiver.received) == 1  # one timeout paid, not five
+        dead.refresh_from_db()
+        waiting = WebhookDelivery.objects.filter(endpoint=dead, attempt_count=0)
+        assert waiting.count() == 4
+        assert all(d.next_attempt_at > dead.paused_until for d in waiting)
+        # Another endpoint of the same tenant is not held up by it.
+        ok = event_emit(tenant_id=world_a.tenant.pk, type="call.ended", data={}).deliveries.get()
+        services.delivery_attempt(delivery_id=ok.pk)
+        ok.refresh_from_db()
+        assert ok.status == "succeeded"
+    finally:
+        server.shutdown()
+        server.server_close()
