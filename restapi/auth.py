@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from calls.api.throttles import RedisRateThrottle
-from core.cache_keys import request_rate_key
 from tenants.api_keys import api_key_authenticate
 from tenants.models import ApiKey, ApiScope
 
@@ -91,14 +88,3 @@ class CatalogPermission(BasePermission):
             needed = {ApiScope.CATALOG_WRITE}
             self.message = "This API key lacks the “catalog:write” scope."
         return bool(needed & set(scopes))
-
-
-class ApiKeyThrottle(RedisRateThrottle):
-    scope = "api_key"
-
-    def get_rate(self) -> str:
-        return settings.API_RATE_PER_KEY
-
-    def get_cache_key(self, request: Request, view: Any) -> str | None:
-        key = request.auth
-        return request_rate_key(self.scope, key.prefix) if isinstance(key, ApiKey) else None

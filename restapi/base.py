@@ -23,7 +23,8 @@ from rest_framework.views import APIView
 from calls.api.exceptions import api_exception_handler
 from config.metrics import API_ERRORS
 from core.errors import ApplicationError, NotFound
-from restapi.auth import ApiKeyAuthentication, ApiKeyThrottle
+from restapi.auth import ApiKeyAuthentication
+from restapi.throttles import ApiKeyThrottle
 
 
 class ApiErrorSerializer(serializers.Serializer):
