@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
@@ -17,19 +18,10 @@ from tenants.api_keys import api_key_authenticate
 from tenants.models import ApiKey, ApiScope
 
 
-class ApiKeyUser:
-    """request.user for a key: authenticated, never staff, carrying only its tenant."""
-
-    is_authenticated = True
-    is_staff = is_superuser = False
-
-    def __init__(self, key: ApiKey) -> None:
-        self.key = key
-        self.tenant_id = key.tenant_id
-
-
 class ApiKeyAuthentication(BaseAuthentication):
-    def authenticate(self, request: Request) -> tuple[ApiKeyUser, ApiKey] | None:
+    def authenticate(self, request: Request) -> tuple[AnonymousUser, ApiKey] | None:
+        # The key is the credential (request.auth); no person signs in, so request.user stays anonymous
+        # and the audit trail names the key instead (restapi.base.V1View).
         header = request.headers.get("Authorization", "")
         if not header:
             return None
@@ -40,7 +32,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed("Unknown or revoked API key.")
         if not key.tenant.is_active:
             raise exceptions.PermissionDenied("This account is suspended.")
-        return ApiKeyUser(key), key
+        return AnonymousUser(), key
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="hostline"'

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -20,11 +21,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.context import audit_context
 from calls.api.exceptions import api_exception_handler
 from config.metrics import API_ERRORS
 from core.errors import ApplicationError, NotFound
 from restapi.auth import ApiKeyAuthentication
 from restapi.throttles import ApiKeyThrottle
+from tenants.models import ApiKey
 
 
 class ApiErrorSerializer(serializers.Serializer):
@@ -90,6 +93,21 @@ def v1_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | 
 class V1View(APIView):
     authentication_classes = [ApiKeyAuthentication]
     throttle_classes = [ApiKeyThrottle]
+    _audit: AbstractContextManager[Any] | None = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # Authenticated, allowed and within its rate: changes made from here on are audited as this key.
+        key = request.auth
+        if isinstance(key, ApiKey):
+            self._audit = audit_context(source="api", label=f"API key {key.name} ({key.prefix}…)")
+            self._audit.__enter__()
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Response:
+        if self._audit is not None:
+            self._audit.__exit__(None, None, None)
+            self._audit = None
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def get_exception_handler(self) -> Callable[..., Response | None]:
         return v1_exception_handler

@@ -214,3 +214,16 @@ def test_the_rate_limit_answers_429_with_retry_after(world_a, api_a, settings):
     assert response.json()["error"] == "throttled" and int(response["Retry-After"]) > 0
     # Per key: another key of the same tenant is not held up.
     assert api_for(world_a).get(f"{V1}/restaurants").status_code == 200
+
+
+def test_api_writes_are_audited_as_the_key(world_a, api_a):
+    from audit.models import AuditEntry
+
+    item = MenuItem.objects.get(restaurant=world_a.restaurant)
+    response = api_a.post(f"{V1}/menu/items/{item.pk}/availability", {"available": False})
+    assert response.status_code == 200
+    entry = AuditEntry.objects.filter(object_id=str(item.pk)).latest("pk")
+    key = ApiKey.objects.get(tenant=world_a.tenant)
+    assert entry.source == "api" and entry.actor is None
+    assert entry.actor_label == f"API key test ({key.prefix}…)"
+    assert entry.tenant_id == world_a.tenant.pk
