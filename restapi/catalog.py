@@ -451,6 +451,10 @@ class ItemOut(serializers.Serializer):
     currency = serializers.CharField()
     dietary_tags = serializers.ListField(child=serializers.CharField())
     allergens = serializers.ListField(child=serializers.CharField())
+    allergens_declared = serializers.BooleanField(
+        help_text="true: `allergens` is the dish's complete list (empty: none of the 14). false: unknown, and "
+        "the agent tells diners it cannot confirm allergens."
+    )
     is_available = serializers.BooleanField(help_text="false: sold out; the agent says so.")
     position = serializers.IntegerField()
     external_id = serializers.CharField(help_text="The item's id in your point-of-sale.")
@@ -472,6 +476,9 @@ class ItemIn(serializers.Serializer):
     )
     allergens = serializers.ListField(
         child=serializers.ChoiceField(choices=list(ALLERGENS)), required=False, max_length=len(ALLERGENS)
+    )
+    allergens_declared = serializers.BooleanField(
+        required=False, help_text="Listing any allergen declares the list; send true with [] for “none”."
     )
     is_available = serializers.BooleanField(required=False)
     position = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False)

@@ -67,6 +67,8 @@ def _save_checked(obj: Any, fields: dict[str, Any], allowed: tuple[str, ...]) ->
     for name, value in fields.items():
         if name in allowed:
             setattr(obj, name, value)
+    if hasattr(obj, "tenant_inherit"):
+        obj.tenant_inherit()  # what save() derives (tenant, currency, declared allergens), before the checks
     obj.full_clean()
     obj.save()
     return obj

@@ -143,6 +143,7 @@ def test_menu_categories_and_items_crud(world_a, api_a):
     assert item.status_code == 201, item.json()
     body = item.json()
     assert body["currency"] == world_a.restaurant.currency and body["price"] == "7.50"
+    assert body["allergens_declared"] is True  # listing allergens declares the list
     listing = api_a.get(f"{V1}/restaurants/{rid}/menu/items", {"external_id": "SKU-9"}).json()
     assert [i["name"] for i in listing["results"]] == ["Tiramisu"]
     got = api_a.get(f"{V1}/menu/items/{body['id']}")
