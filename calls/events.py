@@ -4,33 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from calls.models import CallRecord
+from calls.models import CallRecord, Channel
 from webhooks import events
 from webhooks.emitters import event_emit
-
-# The tool the agent calls when it cannot answer (agent_worker/tools); its question is reported to owners.
-UNANSWERED_TOOL = "note_unanswered_question"
 
 
 def call_ended_data(record: CallRecord) -> dict[str, Any]:
     zone = record.restaurant.timezone if record.restaurant else "UTC"
     transcript = record.transcript if isinstance(record.transcript, list) else []
-    tool_calls = record.tool_calls if isinstance(record.tool_calls, list) else []
-    unanswered = [
-        call.get("arguments", {}).get("question")
-        for call in tool_calls
-        if isinstance(call, dict) and call.get("name") == UNANSWERED_TOOL
-    ]
+    questions = record.unanswered_questions if isinstance(record.unanswered_questions, list) else []
+    unanswered = [q.get("question") if isinstance(q, dict) else q for q in questions]
     return {
         "call": {
             "id": record.job_id,
-            "channel": getattr(record, "channel", "") or "web",
+            "channel": record.channel or Channel.WEB,
             "started_at": events.iso_utc(record.started_at),
             "ended_at": events.iso_utc(record.ended_at),
             "started_at_local": events.local_iso(record.started_at, zone),
             "ended_at_local": events.local_iso(record.ended_at, zone),
             "duration_seconds": round(record.duration_seconds, 1),
-            "outcome": getattr(record, "outcome", "") or "completed",
+            "outcome": record.outcome or None,
             "end_reason": record.end_reason,
             "language": record.language,
             "snapshot_version": record.snapshot_version,
@@ -48,7 +41,12 @@ def call_ended_data(record: CallRecord) -> dict[str, Any]:
 
 
 def call_ended_emit(*, record: CallRecord) -> None:
-    """Store the call.ended event with the record (call inside the record's transaction)."""
+    """Store the call.ended event with the record (call inside the record's transaction).
+
+    An owner's test chat in the admin is not a diner's call: it sends nothing.
+    """
+    if record.channel == Channel.TEST:
+        return
     event_emit(
         tenant_id=record.tenant_id,
         type=events.CALL_ENDED,

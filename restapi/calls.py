@@ -21,6 +21,10 @@ class CallOut(serializers.Serializer):
     ended_at = serializers.DateTimeField()
     duration_seconds = serializers.FloatField()
     end_reason = serializers.CharField()
+    channel = serializers.CharField(help_text="web, phone, or test (an owner's test chat).")
+    outcome = serializers.CharField(
+        help_text="answered, unanswered_question, message_taken… (empty: unknown)."
+    )
     language = serializers.CharField()
     snapshot_version = serializers.CharField()
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('tenants', '0004_api_key_scopes_menu_item_external_id'),
+        ('tenants', '0005_api_key_scopes_menu_item_external_id'),
     ]
 
     operations = [

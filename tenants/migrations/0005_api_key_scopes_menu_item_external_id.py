@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenants', '0003_menuitem_allergens_declared'),
+        ('tenants', '0004_go_live_and_suspension_reason'),
     ]
 
     operations = [
