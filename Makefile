@@ -52,7 +52,7 @@ worker: install
 	$(PY) -m agent_worker dev
 
 celery: install
-	$(VENV)/bin/celery -A config worker --loglevel=INFO
+	$(VENV)/bin/celery -A config worker -Q celery,webhooks --loglevel=INFO
 
 beat: install
 	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule /tmp/celerybeat-schedule

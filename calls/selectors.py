@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from calls.models import CallRecord
@@ -56,3 +56,28 @@ def usage_by_tenant_month(*, since: dt.datetime | None = None) -> list[TenantMon
         )
         for row in rows
     ]
+
+
+def call_list(
+    *,
+    tenant_id: int,
+    restaurant_public_id: str | None = None,
+    started_after: dt.datetime | None = None,
+    started_before: dt.datetime | None = None,
+    end_reason: str | None = None,
+) -> QuerySet[CallRecord]:
+    """A tenant's calls, newest first; every filter narrows within the tenant."""
+    qs = CallRecord.objects.filter(tenant_id=tenant_id).select_related("restaurant")
+    if restaurant_public_id:
+        qs = qs.filter(restaurant__public_id=restaurant_public_id)
+    if started_after is not None:
+        qs = qs.filter(started_at__gte=started_after)
+    if started_before is not None:
+        qs = qs.filter(started_at__lt=started_before)
+    if end_reason:
+        qs = qs.filter(end_reason=end_reason)
+    return qs.order_by("-started_at", "-pk")
+
+
+def call_get(*, tenant_id: int, call_id: str) -> CallRecord | None:
+    return CallRecord.objects.select_related("restaurant").filter(tenant_id=tenant_id, job_id=call_id).first()

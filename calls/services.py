@@ -7,6 +7,7 @@ import logging
 from django.db import IntegrityError, transaction
 
 from calls.admission import session_slot_release
+from calls.events import call_ended_emit
 from calls.models import CallRecord
 from calls.outcomes import call_outcome
 from calls.schema import CallRecordPayload
@@ -53,6 +54,8 @@ def call_record_store(*, payload: CallRecordPayload) -> CallRecord | None:
     try:
         with transaction.atomic():
             record = CallRecord.objects.create(job_id=payload.job_id, **fields)
+            # The call.ended event is stored with the record (the outbox): committed together or not at all.
+            call_ended_emit(record=record)
     except IntegrityError:
         # A concurrent delivery of the same task won the race; theirs is the record.
         return CallRecord.objects.get(job_id=payload.job_id)

@@ -84,3 +84,13 @@ def call_refusals_pending_key() -> str:
 def call_refusals_flushing_key(token: str) -> str:
     # The renamed hash while one flush writes it to Postgres; left behind if that flush died, and retried.
     return f"call-refusals:v1:flushing:{token}"
+
+
+def call_refusal_counts_key(tenant_id: int, day: object) -> str:
+    # A hash per tenant per UTC day: field = refusal reason, value = how many (webhooks/services.py).
+    return f"call-refusals:v1:tenant:{tenant_id}:{day}"
+
+
+def call_refusal_buffer_key() -> str:
+    # A list of refused calls (JSON) waiting to become call.refused webhook events.
+    return "call-refusal-buffer:v1"

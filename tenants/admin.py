@@ -29,6 +29,7 @@ from tenants.models import (
     MENU_ITEM_CONTENT_FIELDS,
     AllowedOrigin,
     ApiKey,
+    ApiScope,
     Membership,
     MenuCategory,
     MenuImport,
@@ -68,7 +69,7 @@ class MenuItemForm(forms.ModelForm):
 
     class Meta:
         model = MenuItem
-        fields = ["category", *MENU_ITEM_CONTENT_FIELDS, "position"]
+        fields = ["category", *MENU_ITEM_CONTENT_FIELDS, "position", "external_id"]
 
     def clean_category(self) -> MenuCategory:
         category: MenuCategory = self.cleaned_data["category"]
@@ -363,10 +364,21 @@ class AllowedOriginInline(OperatorOnlyMixin, admin.TabularInline):
     extra = 0
 
 
+class ApiKeyForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = ApiKey
+        fields = ["name", "scopes", "revoked_at"]
+
+
 class ApiKeyInline(OperatorOnlyMixin, admin.TabularInline):
     model = ApiKey
+    form = ApiKeyForm
     extra = 0
-    fields = ["name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = ["name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
     verbose_name_plural = "Server API keys (set “revoked at” to revoke; create with the tenant list action)"
     readonly_fields = ["prefix", "created_at", "last_used_at"]
 
@@ -443,7 +455,7 @@ class TenantAdmin(OperatorOnlyMixin, admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline, AllowedOriginInline, ApiKeyInline]
-    actions = ["create_api_key", "suspend", "reactivate"]
+    actions = ["create_api_key", "create_rest_api_key", "suspend", "reactivate"]
 
     @admin.action(description="Suspend selected tenants (stops new calls at once)")
     def suspend(self, request: HttpRequest, queryset: QuerySet[Tenant]) -> None:
@@ -477,6 +489,19 @@ class TenantAdmin(OperatorOnlyMixin, admin.ModelAdmin):
         )
         response["Cache-Control"] = "no-store"
         return response
+
+    @admin.action(description="Create a REST API key: read, catalog write, calls read (shown once)")
+    def create_rest_api_key(self, request: HttpRequest, queryset: QuerySet[Tenant]) -> None:
+        for tenant in queryset:
+            _, plaintext = api_key_create(
+                tenant=tenant, name=f"REST API, created by {request.user}", scopes=list(ApiScope.values)
+            )
+            self.message_user(
+                request,
+                f"REST API key for {tenant}: {plaintext}  — copy it now; it cannot be shown again. "
+                "Untick scopes on the tenant page to narrow it.",
+                messages.WARNING,
+            )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Tenant]:
         return super().get_queryset(request).annotate(_restaurants=Count("restaurants"))

@@ -12,17 +12,24 @@ import secrets
 
 from django.utils import timezone
 
-from tenants.models import ApiKey, Tenant
+from tenants.models import ApiKey, ApiScope, Tenant
 
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def api_key_create(*, tenant: Tenant, name: str = "default") -> tuple[ApiKey, str]:
-    """Create a key. The plaintext is returned once and never stored."""
+def api_key_create(
+    *, tenant: Tenant, name: str = "default", scopes: list[str] | None = None
+) -> tuple[ApiKey, str]:
+    """Create a key. The plaintext is returned once and never stored. No scopes: connection-details only."""
+    unknown = set(scopes or []) - set(ApiScope.values)
+    if unknown:
+        raise ValueError(f"unknown API scopes: {sorted(unknown)}")
     prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
-    key = ApiKey.objects.create(tenant=tenant, name=name, prefix=prefix, hashed_key=_hash(secret))
+    key = ApiKey.objects.create(
+        tenant=tenant, name=name, prefix=prefix, hashed_key=_hash(secret), scopes=sorted(scopes or [])
+    )
     return key, f"hl_{prefix}_{secret}"
 
 

@@ -19,7 +19,7 @@ from audit.services import audit_record
 from tenants.cache import restaurant_snapshot_invalidate
 from tenants.menu_io import Format, ItemRow, MenuFileError, ParsedMenu, Problem, menu_parse
 from tenants.models import MENU_ITEM_CONTENT_FIELDS, MenuCategory, MenuImport, MenuItem, Restaurant
-from tenants.signals import snapshot_signals_muted
+from tenants.signals import menu_changed, snapshot_signals_muted
 
 # The Celery task that runs `menu_import_apply` (tenants/tasks.py pins this name).
 MENU_IMPORT_TASK = "tenants.tasks.menu_import_apply"
@@ -124,6 +124,7 @@ def menu_import_apply(*, menu_import_id: int) -> MenuImport:
                 )
             # Once, after commit, however many rows changed.
             restaurant_snapshot_invalidate(public_ids=[restaurant.public_id])
+            menu_changed.send(sender=MenuImport, restaurant_ids=[restaurant.pk], change="import")
     except MenuFileError as exc:
         problems = exc.problems
         summary = f"Nothing was changed: {len(problems)} problem(s) in the file."

@@ -144,8 +144,17 @@ class AllowedOrigin(TimeStampedModel):
         return self.origin
 
 
+class ApiScope(models.TextChoices):
+    # Every key may start voice sessions (connection-details); the tenant REST API needs one of these.
+    READ = "read", "Read restaurants, hours and menus"
+    CATALOG_WRITE = "catalog:write", "Change restaurants, hours and menus"
+    CALLS_READ = "calls:read", "Read calls and transcripts"
+
+
 class ApiKey(TimeStampedModel):
-    """A server-to-server key for the connection-details API. Only a hash is stored; the key is shown once."""
+    """A server-to-server key (connection-details and the tenant REST API). Only a hash is stored; the key
+    is shown once. `scopes` (ApiScope values) grant the REST API; an empty list grants connection-details only,
+    which is what every key created before scopes existed keeps."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=100, default="default")
@@ -153,6 +162,7 @@ class ApiKey(TimeStampedModel):
         max_length=16, unique=True, help_text="Public part of the key, to recognise it."
     )
     hashed_key = models.CharField(max_length=128)
+    scopes = models.JSONField(default=list, blank=True, help_text="What the key may do in the REST API.")
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
@@ -415,6 +425,12 @@ class MenuItem(RestaurantChild):
         default=True, verbose_name="available", help_text="Untick when sold out."
     )
     position = models.PositiveIntegerField(default=0, help_text="Lower comes first.")
+    external_id = models.CharField(
+        max_length=100,
+        blank=True,
+        verbose_name="POS id",
+        help_text="The item's id in your point-of-sale, so the till can mark it sold out through the API.",
+    )
 
     class Meta:
         ordering = ["category__position", "position", "name"]
@@ -426,6 +442,11 @@ class MenuItem(RestaurantChild):
             models.CheckConstraint(
                 condition=Q(allergens=[]) | Q(allergens_declared=True),
                 name="menu_item_listed_allergens_are_declared",
+            ),
+            models.UniqueConstraint(
+                fields=["restaurant", "external_id"],
+                condition=~Q(external_id=""),
+                name="menu_item_unique_external_id",
             ),
         ]
         indexes = [models.Index(fields=["restaurant", "category", "position"])]

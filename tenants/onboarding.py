@@ -19,6 +19,7 @@ from audit.services import audit_record
 from tenants.api_keys import api_key_create
 from tenants.cache import tenant_snapshots_invalidate
 from tenants.models import AllowedOrigin, Membership, Restaurant, Tenant
+from tenants.signals import tenant_status_changed
 
 
 @dataclass(frozen=True)
@@ -99,18 +100,24 @@ def tenant_suspend(*, tenant: Tenant, reason: str | None = None) -> None:
     if reason is not None:
         fields["suspension_reason"] = reason[:300]
     with transaction.atomic():
+        was_active = Tenant.objects.filter(pk=tenant.pk, status=Tenant.Status.ACTIVE).exists()
         Tenant.objects.filter(pk=tenant.pk).update(**fields)
         audit_record(action="tenant.suspend", obj=tenant, changes={"status": [tenant.status, "suspended"]})
         tenant_snapshots_invalidate(tenant_id=tenant.pk)
-    tenant.status = Tenant.Status.SUSPENDED
-    if reason is not None:
-        tenant.suspension_reason = reason[:300]
+        tenant.status = Tenant.Status.SUSPENDED
+        if reason is not None:
+            tenant.suspension_reason = reason[:300]
+        if was_active:
+            tenant_status_changed.send(sender=Tenant, tenant=tenant)
 
 
 def tenant_reactivate(*, tenant: Tenant) -> None:
     with transaction.atomic():
+        was_suspended = Tenant.objects.filter(pk=tenant.pk).exclude(status=Tenant.Status.ACTIVE).exists()
         Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.ACTIVE, suspension_reason="")
         audit_record(action="tenant.reactivate", obj=tenant, changes={"status": [tenant.status, "active"]})
         tenant_snapshots_invalidate(tenant_id=tenant.pk)
-    tenant.status = Tenant.Status.ACTIVE
-    tenant.suspension_reason = ""
+        tenant.status = Tenant.Status.ACTIVE
+        tenant.suspension_reason = ""
+        if was_suspended:
+            tenant_status_changed.send(sender=Tenant, tenant=tenant)

@@ -159,3 +159,64 @@ def menu_as_rows(*, restaurant: Restaurant) -> ParsedMenu:
 
 def menu_export(*, restaurant: Restaurant, file_format: Format) -> bytes:
     return menu_render(menu_as_rows(restaurant=restaurant), file_format, currency=restaurant.currency)
+
+
+# --- Tenant-scoped reads for the REST API: every lookup names the tenant, so another tenant's id is a miss.
+
+
+def restaurant_list(*, tenant_id: int) -> QuerySet[Restaurant]:
+    return Restaurant.objects.filter(tenant_id=tenant_id).order_by("name", "pk")
+
+
+def restaurant_get(*, tenant_id: int, public_id: str) -> Restaurant | None:
+    return Restaurant.objects.filter(tenant_id=tenant_id, public_id=public_id).first()
+
+
+def opening_hours_list(*, restaurant: Restaurant) -> QuerySet[OpeningHours]:
+    return OpeningHours.objects.filter(restaurant=restaurant).order_by("weekday", "opens_at")
+
+
+def special_date_list(
+    *, restaurant: Restaurant, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> QuerySet[SpecialDate]:
+    qs = SpecialDate.objects.filter(restaurant=restaurant)
+    if date_from is not None:
+        qs = qs.filter(date__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(date__lte=date_to)
+    return qs.order_by("date", "opens_at")
+
+
+def menu_category_list(*, restaurant: Restaurant) -> QuerySet[MenuCategory]:
+    return MenuCategory.objects.filter(restaurant=restaurant).order_by("position", "name", "pk")
+
+
+def menu_category_get(*, tenant_id: int, category_id: int) -> MenuCategory | None:
+    return (
+        MenuCategory.objects.select_related("restaurant").filter(tenant_id=tenant_id, pk=category_id).first()
+    )
+
+
+def menu_item_list(
+    *,
+    restaurant: Restaurant,
+    category_id: int | None = None,
+    available: bool | None = None,
+    external_id: str | None = None,
+) -> QuerySet[MenuItem]:
+    qs = MenuItem.objects.filter(restaurant=restaurant).select_related("category", "restaurant")
+    if category_id is not None:
+        qs = qs.filter(category_id=category_id)
+    if available is not None:
+        qs = qs.filter(is_available=available)
+    if external_id:
+        qs = qs.filter(external_id=external_id)
+    return qs.order_by("category__position", "position", "name", "pk")
+
+
+def menu_item_get(*, tenant_id: int, item_id: int) -> MenuItem | None:
+    return (
+        MenuItem.objects.select_related("category", "restaurant")
+        .filter(tenant_id=tenant_id, pk=item_id)
+        .first()
+    )

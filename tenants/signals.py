@@ -8,7 +8,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from tenants.cache import (
     allowed_origins_invalidate,
@@ -28,6 +28,16 @@ from tenants.models import (
 CHILD_MODELS = (OpeningHours, SpecialDate, MenuCategory, MenuItem)
 
 _muted: ContextVar[bool] = ContextVar("snapshot_signals_muted", default=False)
+
+# Sent inside the transaction by bulk menu writes that bypass model signals (sold-out toggles, imports),
+# with `restaurant_ids` (pks) and `change` (a word: "availability", "import"). Webhooks listen.
+menu_changed = Signal()
+# Sent inside the transaction when an operator suspends or reactivates a tenant, with `tenant`.
+tenant_status_changed = Signal()
+
+
+def snapshot_signals_muted_now() -> bool:
+    return _muted.get()
 
 
 @contextmanager

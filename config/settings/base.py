@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "owners",
+    "webhooks",
+    "restapi",
 ]
 
 MIDDLEWARE = [
@@ -217,9 +219,12 @@ CONNECTION_DETAILS_RATE_PER_RESTAURANT: str = env(
 )
 # Calls one browser client (the throttles' client identity) may hold at once; 0 turns the limit off.
 CONNECTION_DETAILS_CONCURRENT_PER_CLIENT: int = env.int("CONNECTION_DETAILS_CONCURRENT_PER_CLIENT", default=3)
+# The tenant REST API (/api/v1/): requests per API key (DRF rate syntax).
+API_RATE_PER_KEY: str = env("API_RATE_PER_KEY", default="600/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hostline API",
-    "DESCRIPTION": "Connection details for diners' voice sessions with a restaurant's agent.",
+    "DESCRIPTION": "Connection details for diners' voice sessions with a restaurant's agent, and the tenant "
+    "REST API (/api/v1/) for restaurants, hours, menus and calls. See docs/api.md.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "REDOC_DIST": "SIDECAR",
@@ -295,7 +300,35 @@ CELERY_BEAT_SCHEDULE = {
     },
     "flush-call-refusals": {"task": "calls.tasks.call_refusals_flush", "schedule": 60},
     "send-owner-alerts": {"task": "owners.tasks.owner_alerts_send", "schedule": 5 * 60},
+    "webhook-deliveries-sweep": {
+        "task": "webhooks.tasks.webhook_deliveries_sweep",
+        "schedule": env.int("WEBHOOK_SWEEP_INTERVAL_SECONDS", default=30),
+    },
+    "call-refused-webhooks-flush": {
+        "task": "webhooks.tasks.call_refusals_flush",
+        "schedule": env.int("CALL_REFUSALS_FLUSH_INTERVAL_SECONDS", default=60),
+    },
 }
+# Webhook deliveries run on their own queue, so slow receivers never delay call records or imports.
+CELERY_TASK_ROUTES = {"webhooks.tasks.webhook_delivery_send": {"queue": "webhooks"}}
+
+# --- Webhooks (webhooks/)
+# Seconds per delivery attempt (connect and each read); receivers should answer 2xx at once and work later.
+WEBHOOK_TIMEOUT_SECONDS: float = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_SWEEP_INTERVAL_SECONDS: int = env.int("WEBHOOK_SWEEP_INTERVAL_SECONDS", default=30)
+# How long a worker holds a delivery while sending it; a killed worker's delivery is taken over after this.
+# Longer than an attempt can take (WEBHOOK_TIMEOUT_SECONDS for the connect and for each read).
+WEBHOOK_LEASE_SECONDS: int = env.int("WEBHOOK_LEASE_SECONDS", default=60)
+# Host names (exact) that may resolve to private addresses, for receivers inside the operator's network.
+# Cloud metadata addresses stay refused whatever this says.
+WEBHOOK_ALLOWED_INTERNAL_HOSTS: list[str] = env.list("WEBHOOK_ALLOWED_INTERNAL_HOSTS", default=[])
+# Plain http endpoints: allowed only when DEBUG is on unless set explicitly (never in production).
+WEBHOOK_ALLOW_HTTP: bool = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
+# An endpoint failing continuously for this long and this many attempts is disabled and its owners emailed.
+WEBHOOK_DISABLE_AFTER_HOURS: float = env.float("WEBHOOK_DISABLE_AFTER_HOURS", default=72)
+WEBHOOK_DISABLE_AFTER_FAILURES: int = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=20)
+# After a secret rotation the old secret still signs (a second signature) for this long.
+WEBHOOK_SECRET_GRACE_HOURS: int = env.int("WEBHOOK_SECRET_GRACE_HOURS", default=24)
 
 # "json" (one object per line, for log shippers) or "plain" (a developer's terminal).
 LOG_FORMAT: str = env("LOG_FORMAT", default="plain")
