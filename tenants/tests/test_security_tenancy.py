@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from calls.models import CallRecord, CallRefusalCount
 from owners.models import OwnerAlert
+from webhooks.models import WebhookEvent
 from tenants.models import (
     Membership,
     MenuCategory,
@@ -54,6 +55,7 @@ EXPECTED_PARENTS = {
     CallRecord: ["restaurant_id"],
     CallRefusalCount: ["restaurant_id"],
     OwnerAlert: ["restaurant_id"],
+    WebhookEvent: ["restaurant_id"],
 }
 
 
@@ -102,6 +104,9 @@ def _rows(world) -> dict[type, object]:
         ),
         OwnerAlert: OwnerAlert.objects.create(
             tenant=world.tenant, restaurant=restaurant, kind="agent_error", day=timezone.now().date()
+        ),
+        WebhookEvent: WebhookEvent.objects.create(
+            tenant=world.tenant, restaurant=restaurant, type="menu.changed", body={}
         ),
     }
 
