@@ -4,11 +4,28 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def add_key(apps, schema_editor):
+    # A message's tenant equals its restaurant's, enforced by Postgres like the call record's (calls/0003).
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(
+        "ALTER TABLE calls_message ADD CONSTRAINT message_tenant_follows_restaurant "
+        "FOREIGN KEY (restaurant_id, tenant_id) REFERENCES tenants_restaurant (id, tenant_id) "
+        "DEFERRABLE INITIALLY DEFERRED"
+    )
+
+
+def drop_key(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("ALTER TABLE calls_message DROP CONSTRAINT IF EXISTS message_tenant_follows_restaurant")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('calls', '0003_call_record_tenant_follows_restaurant'),
-        ('tenants', '0004_go_live_and_suspension_reason'),
+        ('tenants', '0005_tenant_follows_parent'),
     ]
 
     operations = [
@@ -36,4 +53,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['tenant', 'read_at'], name='calls_messa_tenant__5aca7d_idx')],
             },
         ),
+        migrations.RunPython(add_key, drop_key, elidable=False),
     ]

@@ -7,8 +7,9 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from calls.models import CallRecord, CallRefusalCount
+from calls.models import CallRecord, CallRefusalCount, Message
 from owners.models import OwnerAlert
+from telephony.models import PhoneNumber
 from tenants.models import (
     Membership,
     MenuCategory,
@@ -54,6 +55,8 @@ EXPECTED_PARENTS = {
     CallRecord: ["restaurant_id"],
     CallRefusalCount: ["restaurant_id"],
     OwnerAlert: ["restaurant_id"],
+    Message: ["restaurant_id"],
+    PhoneNumber: ["restaurant_id"],
 }
 
 
@@ -102,6 +105,17 @@ def _rows(world) -> dict[type, object]:
         ),
         OwnerAlert: OwnerAlert.objects.create(
             tenant=world.tenant, restaurant=restaurant, kind="agent_error", day=timezone.now().date()
+        ),
+        Message: Message.objects.create(
+            tenant=world.tenant,
+            restaurant=restaurant,
+            call_record=CallRecordFactory(tenant=world.tenant, restaurant=restaurant),
+            caller_name="Sam",
+            about="A table",
+            received_at=timezone.now(),
+        ),
+        PhoneNumber: PhoneNumber.objects.create(
+            number=f"+4420794601{restaurant.pk % 100:02d}", restaurant=restaurant
         ),
     }
 
