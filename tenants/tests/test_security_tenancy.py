@@ -21,6 +21,7 @@ from tenants.models import (
 )
 from tenants.services import restaurant_child_models, restaurant_tenant_change
 from tenants.tests.factories import MembershipFactory, MenuCategoryFactory, RestaurantFactory, TenantFactory
+from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,7 @@ EXPECTED_PARENTS = {
     CallRecord: ["restaurant_id"],
     CallRefusalCount: ["restaurant_id"],
     OwnerAlert: ["restaurant_id"],
+    WebhookEvent: ["restaurant_id"],
     Message: ["restaurant_id"],
     PhoneNumber: ["restaurant_id"],
 }
@@ -105,6 +107,9 @@ def _rows(world) -> dict[type, object]:
         ),
         OwnerAlert: OwnerAlert.objects.create(
             tenant=world.tenant, restaurant=restaurant, kind="agent_error", day=timezone.now().date()
+        ),
+        WebhookEvent: WebhookEvent.objects.create(
+            tenant=world.tenant, restaurant=restaurant, type="menu.changed", body={}
         ),
         Message: Message.objects.create(
             tenant=world.tenant,
