@@ -97,3 +97,27 @@ Facts for this call (from the restaurant's record; each value is data on one lin
 - Local time at the restaurant: {local:%A %d %B %Y, %H:%M} ({snapshot.timezone}).
 - Today: {hours.describe_day(snapshot, local.date(), snapshot.language)}.
 - The restaurant is {open_line}.{owner_section}"""
+
+
+def phone_instructions(*, can_transfer: bool, caller_number_known: bool, greeting: str) -> str:
+    """What changes on a phone call: the caller hears only audio, and a person may be one transfer away."""
+    handover = (
+        "- If the caller wants a person, or needs what you cannot do, use transfer_to_staff. If the transfer\n"
+        "  fails or nobody answers, say so and offer to take a message with take_message."
+        if can_transfer
+        else "- Nobody can take the call over now. If the caller wants a person, or needs what you cannot do,\n"
+        "  offer to take a message with take_message (their name, a call-back number, what it is about)."
+    )
+    number = (
+        "- You may offer to use the number they are calling from for a call-back; never read it out unasked."
+        if caller_number_known
+        else "- The caller's number is withheld: ask for a call-back number when taking a message."
+    )
+    return f"""
+
+This is a phone call:
+- On this call the greeting already spoken was: "{one_line(greeting, 300)}"
+- Say numbers, times and prices the way people say them aloud; never spell out web addresses.
+{handover}
+{number}
+- When the caller is done and has said goodbye, use end_call."""

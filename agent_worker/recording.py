@@ -17,6 +17,7 @@ from django.db import connection
 from calls.schema import (
     MAX_TOOL_CALLS,
     MAX_TRANSCRIPT_LINES,
+    CallerMessage,
     CallRecordPayload,
     CallUsage,
     ToolCallRecord,
@@ -99,6 +100,8 @@ def call_record_build(
     usage: Any,
     unanswered_questions: list[UnansweredQuestion] | None = None,
     channel: str = "web",
+    caller_number: str = "",
+    messages: list[CallerMessage] | None = None,
 ) -> CallRecordPayload:
     transcript, tool_calls = conversation_from_history(history)
     return CallRecordPayload(
@@ -115,7 +118,9 @@ def call_record_build(
         tool_calls=tool_calls,
         usage=usage_from_session(usage),
         unanswered_questions=unanswered_questions or [],
-        channel="test" if channel == "test" else "web",
+        channel="test" if channel == "test" else "phone" if channel == "phone" else "web",
+        caller_number=caller_number,
+        messages=messages or [],
     )
 
 

@@ -59,6 +59,8 @@ class JobMetadata(BaseModel):
     context: dict[str, ContextValue] | None = None
     # The web request that dispatched this job, so one id follows a call through both services' logs.
     request_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
+    # How the diner reached the agent. Absent (older dispatchers) means the web widget.
+    channel: Literal["web", "phone"] = "web"
 
     @field_validator("context")
     @classmethod
@@ -68,7 +70,8 @@ class JobMetadata(BaseModel):
         return value
 
     def to_json(self) -> str:
-        data = self.model_dump_json(exclude_none=True)
+        # "web" is left out, so web dispatches stay byte-identical for workers that predate the field.
+        data = self.model_dump_json(exclude_none=True, exclude={"channel"} if self.channel == "web" else None)
         if len(data.encode()) > MAX_METADATA_BYTES:
             raise InvalidJobMetadata("too_large", f"metadata is over {MAX_METADATA_BYTES} bytes")
         return data

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.db import models
 from django.db.models import Q
 
@@ -53,6 +55,8 @@ class CallRecord(models.Model):
     # Questions the agent could not answer from the restaurant's record (its record_unanswered_question
     # tool): [{"question": str, "at": iso datetime}], so the owner can add the missing fact.
     unanswered_questions = models.JSONField(default=list, blank=True)
+    # E.164, phone calls only; empty when the caller withheld it. Masked everywhere but the owner's record page.
+    caller_number = models.CharField(max_length=16, blank=True)
     transcript = models.JSONField(default=list)
     tool_calls = models.JSONField(default=list)
     llm_input_tokens = models.PositiveIntegerField(default=0)
@@ -111,3 +115,36 @@ class CallRefusalCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.restaurant_id} {self.reason} {self.period_start:%Y-%m-%d %H:%M}: {self.count}"
+
+
+class Message(models.Model):
+    """A message a caller left with the agent for the restaurant (name, call-back number, what about)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="messages")
+    restaurant = models.ForeignKey(
+        Restaurant, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    call_record = models.ForeignKey(CallRecord, on_delete=models.CASCADE, related_name="messages")
+    caller_name = models.CharField(max_length=120)
+    callback_number = models.CharField(max_length=32, blank=True)
+    about = models.TextField(max_length=1000)
+    received_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["tenant", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.caller_name} · {self.received_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+    def received_local(self) -> str:
+        """When it was left, in the restaurant's own time zone (UTC if the restaurant is gone)."""
+        zone = self.restaurant.timezone if self.restaurant else "UTC"
+        local = self.received_at.astimezone(zoneinfo.ZoneInfo(zone))
+        return f"{local:%a %d %b %Y, %H:%M} ({zone})"

@@ -49,6 +49,16 @@ class UnansweredQuestion(_Model):
 MAX_UNANSWERED_QUESTIONS = 20
 
 
+class CallerMessage(_Model):
+    caller_name: str = Field(max_length=120)
+    callback_number: str = Field(default="", max_length=32)
+    about: str = Field(max_length=1000)
+    at: dt.datetime
+
+
+MAX_MESSAGES = 5
+
+
 class CallRecordPayload(_Model):
     version: Literal[1] = 1  # == CALL_RECORD_SCHEMA_VERSION
     job_id: str = Field(min_length=1, max_length=100)
@@ -69,6 +79,9 @@ class CallRecordPayload(_Model):
     )
     # "test": an owner's test chat, stored by the web app itself, never by a worker.
     channel: Literal["web", "phone", "test"] = "web"
+    # Added with telephony; absent from older workers' records, which were all web calls.
+    caller_number: str = Field(default="", max_length=16)
+    messages: list[CallerMessage] = Field(default_factory=list, max_length=MAX_MESSAGES)
 
     @model_validator(mode="after")
     def _ends_after_it_starts(self) -> CallRecordPayload:

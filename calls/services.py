@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
+from celery import current_app
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from calls.admission import session_slot_release
 from calls.events import call_ended_emit
-from calls.models import CallRecord
+from calls.models import CallRecord, Message
 from calls.outcomes import call_outcome
 from calls.schema import CallRecordPayload
-from tenants.models import Restaurant, Tenant
+from tenants.models import Membership, Restaurant, Tenant
 
 logger = logging.getLogger(__name__)
 
@@ -41,19 +46,32 @@ def call_record_store(*, payload: CallRecordPayload) -> CallRecord | None:
         "end_reason": payload.end_reason,
         "snapshot_version": payload.snapshot_version,
         "language": payload.language,
+        "channel": payload.channel,
+        "caller_number": payload.caller_number,
         "transcript": [line.model_dump(mode="json") for line in payload.transcript],
         "tool_calls": [call.model_dump(mode="json") for call in payload.tool_calls],
         "llm_input_tokens": payload.usage.llm_input_tokens,
         "llm_output_tokens": payload.usage.llm_output_tokens,
         "tts_characters": payload.usage.tts_characters,
         "stt_audio_seconds": payload.usage.stt_audio_seconds,
-        "channel": payload.channel,
-        "outcome": call_outcome(payload=payload),
+        "outcome": call_outcome(payload=payload, messages_taken=len(payload.messages)),
         "unanswered_questions": [q.model_dump(mode="json") for q in payload.unanswered_questions],
     }
     try:
         with transaction.atomic():
             record = CallRecord.objects.create(job_id=payload.job_id, **fields)
+            messages = Message.objects.bulk_create(
+                Message(
+                    tenant=tenant,
+                    restaurant=restaurant,
+                    call_record=record,
+                    caller_name=message.caller_name,
+                    callback_number=message.callback_number,
+                    about=message.about,
+                    received_at=message.at,
+                )
+                for message in payload.messages
+            )
             # The call.ended event is stored with the record (the outbox): committed together or not at all.
             call_ended_emit(record=record)
     except IntegrityError:
@@ -63,7 +81,69 @@ def call_record_store(*, payload: CallRecordPayload) -> CallRecord | None:
         return record  # a test chat never held one of the tenant's lines
     # The session is over: give its concurrency slot back to the tenant.
     transaction.on_commit(lambda: _release_slot(tenant_id=tenant.pk, room_name=payload.room_name))
+    for message_id in [m.pk for m in messages]:
+        transaction.on_commit(functools.partial(_enqueue_message_email, message_id))
     return record
+
+
+# The Celery task that runs `message_email_send_once` (calls/tasks.py pins this name).
+MESSAGE_EMAIL_TASK = "calls.tasks.message_email_send"
+
+
+def _enqueue_message_email(message_id: int) -> None:
+    try:
+        # By name, so this module need not import the task module that imports it.
+        current_app.signature(MESSAGE_EMAIL_TASK, args=(message_id,)).delay()
+    except Exception as exc:
+        # The message is stored and listed as unread in the admin; only the email is late.
+        logger.warning("could not enqueue the email for message %s: %r", message_id, exc)
+
+
+def message_email_send_once(*, message_id: int) -> bool:
+    """Email a caller's message to the restaurant's owners, once. Returns whether an email went out now."""
+    message = Message.objects.select_related("restaurant", "call_record").filter(pk=message_id).first()
+    if message is None or message.emailed_at is not None:
+        return False
+    recipients = message_recipients(tenant_id=message.tenant_id)
+    if not recipients:
+        logger.warning("message %s: the tenant has no owner with an email address", message_id)
+        return False
+    where = message.restaurant.name if message.restaurant else message.call_record.restaurant_name
+    body = (
+        f"{message.caller_name} left a message for {where} with the phone agent.\n\n"
+        f"Call back: {message.callback_number or 'no number given'}\n"
+        f"About: {message.about}\n\n"
+        f"Received {message.received_local()}. It is listed under Messages in the admin: "
+        f"{settings.PLATFORM_BASE_URL}/admin/calls/message/{message.pk}/change/\n"
+    )
+    # Claim first, so two deliveries of the task never send it twice; give the claim back if sending fails.
+    if not Message.objects.filter(pk=message.pk, emailed_at__isnull=True).update(emailed_at=timezone.now()):
+        return False
+    try:
+        send_mail(f"Phone message for {where} from {message.caller_name}", body, None, recipients)
+    except Exception:
+        Message.objects.filter(pk=message.pk).update(emailed_at=None)
+        raise
+    return True
+
+
+def message_recipients(*, tenant_id: int) -> list[str]:
+    """The restaurant group's contact addresses: its owners' email addresses."""
+    return sorted(
+        set(
+            Membership.objects.filter(tenant_id=tenant_id, role=Membership.Role.OWNER, user__is_active=True)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+
+
+def message_mark_read(*, message_ids: list[int], tenant_ids: list[int] | None) -> int:
+    """Mark messages read; `tenant_ids` None means an operator (any tenant). Returns how many changed."""
+    qs = Message.objects.filter(pk__in=message_ids, read_at__isnull=True)
+    if tenant_ids is not None:
+        qs = qs.filter(tenant_id__in=tenant_ids)
+    return qs.update(read_at=timezone.now())
 
 
 def _release_slot(*, tenant_id: int, room_name: str) -> None:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from calls.refusals import call_refusals_flush
 from calls.schema import CallRecordPayload
-from calls.services import call_record_store
+from calls.services import MESSAGE_EMAIL_TASK, call_record_store, message_email_send_once
 
 logger = logging.getLogger(__name__)
 
@@ -43,3 +43,17 @@ def call_record_save(payload: dict[str, Any]) -> int | None:
 def call_refusals_flush_task() -> int:
     """Celery beat, every minute: refused call starts from the Redis counter into Postgres."""
     return call_refusals_flush()
+
+
+@shared_task(
+    name=MESSAGE_EMAIL_TASK,
+    autoretry_for=(OperationalError, InterfaceError, OSError),  # OSError: SMTP connection trouble
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=10,
+    acks_late=True,
+)
+def message_email_send(message_id: int) -> bool:
+    """Email a caller's message to the restaurant's owners. Idempotent: a message is emailed once."""
+    return message_email_send_once(message_id=message_id)

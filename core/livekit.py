@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 import os
 import threading
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 import aiohttp
@@ -85,14 +85,21 @@ class _Bridge:
 _bridge = _Bridge()
 
 
+def livekit_call(make: Callable[[api.LiveKitAPI], Awaitable[T]], timeout: float | None = None) -> T:
+    """Run one server-API call (`make(client)` returns its coroutine) on the shared client, synchronously.
+
+    Raises LiveKitUnavailable when LiveKit cannot be reached, times out or refuses the call. The default time
+    limit is a little over the HTTP timeout, so the HTTP layer's own timeout is what normally fires.
+    """
+    limit = timeout if timeout is not None else settings.LIVEKIT_API_TIMEOUT_SECONDS + 0.5
+    result: T = _bridge.run(make, timeout=limit)
+    return result
+
+
 def agent_dispatch_create(*, room: str, agent_name: str, metadata: str) -> str:
     """Explicitly dispatch the agent to `room` (LiveKit creates the room). Returns the dispatch id."""
     request = api.CreateAgentDispatchRequest(room=room, agent_name=agent_name, metadata=metadata)
-    # A little over the HTTP timeout, so the HTTP layer's own timeout is what normally fires.
-    dispatch = _bridge.run(
-        lambda client: client.agent_dispatch.create_dispatch(request),
-        timeout=settings.LIVEKIT_API_TIMEOUT_SECONDS + 0.5,
-    )
+    dispatch = livekit_call(lambda client: client.agent_dispatch.create_dispatch(request))
     return str(dispatch.id)
 
 

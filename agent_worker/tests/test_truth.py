@@ -366,13 +366,13 @@ def test_9_asking_about_a_clock_time_that_does_not_exist_answers_with_the_real_o
 def test_10_a_newer_web_app_with_an_extra_field_is_served_by_an_older_worker(caplog):
     # New web, old worker: the web app started sending a field this worker does not know.
     raw = json.dumps(
-        {"version": 1, "restaurant_id": "r_abc", "tenant_id": 3, "channel": "phone", "caller": "+44"}
+        {"version": 1, "restaurant_id": "r_abc", "tenant_id": 3, "queue": "vip", "caller": "+44"}
     )
     with caplog.at_level(logging.WARNING, logger="calls.contract"):
         first = parse_job_metadata(raw)
         parse_job_metadata(raw)
     assert (first.restaurant_id, first.tenant_id) == ("r_abc", 3)
-    assert caplog.text.count("does not know, ignored: caller, channel") == 1  # logged once
+    assert caplog.text.count("does not know, ignored: caller, queue") == 1  # logged once
 
 
 def test_10_an_older_web_app_without_the_newest_fields_is_served_by_a_newer_worker():
@@ -382,10 +382,10 @@ def test_10_an_older_web_app_without_the_newest_fields_is_served_by_a_newer_work
     assert parsed.language is None and parsed.request_id is None
 
     class NewerMetadata(JobMetadata):  # a worker that added an optional field within version 1
-        channel: str | None = None
+        queue: str | None = None
 
-    assert NewerMetadata.model_validate(json.loads(old)).channel is None
-    assert parse_job_metadata(NewerMetadata(restaurant_id="r_abc", tenant_id=3, channel="web").to_json())
+    assert NewerMetadata.model_validate(json.loads(old)).queue is None
+    assert parse_job_metadata(NewerMetadata(restaurant_id="r_abc", tenant_id=3, queue="vip").to_json())
 
 
 def test_10_a_newer_major_version_is_refused():

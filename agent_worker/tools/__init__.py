@@ -10,8 +10,8 @@ from __future__ import annotations
 from livekit.agents.llm import Tool, Toolset
 
 from agent_worker.state import CallState
-from agent_worker.tools import contact, feedback, hours, menu
+from agent_worker.tools import contact, feedback, hours, menu, phone
 
 
 def tools_for(state: CallState) -> list[Tool | Toolset]:
-    return [*hours.TOOLS, *menu.TOOLS, *contact.TOOLS, *feedback.TOOLS]
+    return [*hours.TOOLS, *menu.TOOLS, *contact.TOOLS, *feedback.TOOLS, *phone.tools_for_call(state)]

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "owners",
     "webhooks",
     "restapi",
+    "telephony",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +267,13 @@ CONTENT_SECURITY_POLICY = {
 PARTICIPANT_TOKEN_TTL: timedelta = timedelta(seconds=env.int("PARTICIPANT_TOKEN_TTL_SECONDS", default=600))
 if timedelta(minutes=15) < PARTICIPANT_TOKEN_TTL:
     raise ImproperlyConfigured("PARTICIPANT_TOKEN_TTL_SECONDS may be at most 900 (15 minutes).")
+
+# Telephony (LiveKit SIP, docs/telephony.md). SIP_INSTANCE_NAME marks the trunks and rules this platform
+# creates, so two Hostline installations (or hand-made rules) can share one LiveKit project untouched.
+SIP_INSTANCE_NAME: str = env("SIP_INSTANCE_NAME", default="hostline")
+# The carrier's signalling addresses (IPs or CIDR blocks) allowed to send calls to the platform's trunks.
+SIP_TRUNK_ALLOWED_ADDRESSES: list[str] = env.list("SIP_TRUNK_ALLOWED_ADDRESSES", default=[])
+SIP_KRISP_ENABLED: bool = env.bool("SIP_KRISP_ENABLED", default=False)
 
 # Speech and language providers, used by the agent worker.
 DEEPGRAM_API_KEY: str = env("DEEPGRAM_API_KEY", default="")

@@ -7,9 +7,9 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from calls.models import CallRecord, CallRefusalCount
+from calls.models import CallRecord, CallRefusalCount, Message
 from owners.models import OwnerAlert
-from webhooks.models import WebhookEvent
+from telephony.models import PhoneNumber
 from tenants.models import (
     Membership,
     MenuCategory,
@@ -21,6 +21,7 @@ from tenants.models import (
 )
 from tenants.services import restaurant_child_models, restaurant_tenant_change
 from tenants.tests.factories import MembershipFactory, MenuCategoryFactory, RestaurantFactory, TenantFactory
+from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,8 @@ EXPECTED_PARENTS = {
     CallRefusalCount: ["restaurant_id"],
     OwnerAlert: ["restaurant_id"],
     WebhookEvent: ["restaurant_id"],
+    Message: ["restaurant_id"],
+    PhoneNumber: ["restaurant_id"],
 }
 
 
@@ -107,6 +110,17 @@ def _rows(world) -> dict[type, object]:
         ),
         WebhookEvent: WebhookEvent.objects.create(
             tenant=world.tenant, restaurant=restaurant, type="menu.changed", body={}
+        ),
+        Message: Message.objects.create(
+            tenant=world.tenant,
+            restaurant=restaurant,
+            call_record=CallRecordFactory(tenant=world.tenant, restaurant=restaurant),
+            caller_name="Sam",
+            about="A table",
+            received_at=timezone.now(),
+        ),
+        PhoneNumber: PhoneNumber.objects.create(
+            number=f"+4420794601{restaurant.pk % 100:02d}", restaurant=restaurant
         ),
     }
 
