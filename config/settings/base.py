@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "owners",
     "webhooks",
     "restapi",
+    "bookings",
 ]
 
 MIDDLEWARE = [
