@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from bookings import availability
@@ -31,7 +31,9 @@ logger = logging.getLogger(__name__)
 # Read aloud without confusion: no 0/O, 1/I/L, 2/Z, 5/S, 8/B.
 REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 REFERENCE_LENGTH = 6
-ATTEMPTS = 3
+# A lost race is retried against the fresh holds; every round of a burst seats at least one writer, so
+# this bounds how many simultaneous callers can be told "just taken" while a table is still free.
+ATTEMPTS = 8
 
 
 class BookingInvalid(ApplicationError):
@@ -72,8 +74,13 @@ def _context_or_404(restaurant_id: int) -> BookingContext:
     return ctx
 
 
-def _is_overlap(exc: IntegrityError) -> bool:
-    return NO_OVERLAP_CONSTRAINT in str(exc)
+def _is_overlap(exc: Exception) -> bool:
+    """A lost race for a table: the exclusion constraint refused the hold, or two writers inserting
+    conflicting holds at once waited on each other and Postgres aborted one (deadlock_detected, 40P01,
+    which exclusion constraints can cause where a unique index would not)."""
+    if isinstance(exc, IntegrityError):
+        return NO_OVERLAP_CONSTRAINT in str(exc)
+    return getattr(exc.__cause__, "sqlstate", None) == "40P01"
 
 
 def _validate_contact(name: str, email: str) -> tuple[str, str]:
@@ -193,7 +200,7 @@ def booking_create(
                 )
                 booking.save()
                 _hold(booking, tables)
-        except IntegrityError as exc:
+        except (IntegrityError, OperationalError) as exc:
             if not _is_overlap(exc):
                 raise
             logger.info("booking race lost at %s (attempt %s), re-reading", start, attempt + 1)
@@ -264,11 +271,11 @@ def booking_change(
                 )
                 locked.save()
                 _hold(locked, tables)
-        except IntegrityError as exc:
-            if not _is_overlap(exc) or table_ids is not None:
-                if _is_overlap(exc):
-                    break
+        except (IntegrityError, OperationalError) as exc:
+            if not _is_overlap(exc):
                 raise
+            if table_ids is not None:
+                break  # the tables asked for are taken: nothing else to try
             continue
         if locked.kind == Booking.Kind.BOOKING:
             _notify_after_commit(locked.pk, "changed")
@@ -289,7 +296,7 @@ def booking_status_set(*, booking: Booking, status: str) -> Booking:
             locked.status = status
             locked.save(update_fields=["status", "updated_at"])
             BookingTable.objects.filter(booking=locked).update(holds=locked.holds_tables)
-    except IntegrityError as exc:
+    except (IntegrityError, OperationalError) as exc:
         if _is_overlap(exc):
             raise BookingUnavailable(
                 "Its table has been given to another booking at that time meanwhile; move it first."
