@@ -196,6 +196,20 @@ def _free_slots(
     ]
 
 
+def _refusal(ctx: BookingContext, party_size: int, *, for_agent: bool) -> str:
+    """Why this party cannot be booked at any time at all, or ""."""
+    rules = ctx.rules
+    if for_agent and not rules.enabled:
+        return "bookings_off"
+    if party_size < max(1, rules.agent_min_party if for_agent else 1):
+        return "party_too_small"
+    if party_size > ctx.largest_party:
+        return "no_table_that_size"
+    if for_agent and party_size > rules.agent_max_party:
+        return "party_too_large"
+    return ""
+
+
 def check(
     ctx: BookingContext,
     holds: Mapping[int, Sequence[Span]],
@@ -208,14 +222,9 @@ def check(
     """Can `party_size` start at `start`? If not, the nearest bookable times (same service day first)."""
     start = start.astimezone(dt.UTC)
     rules = ctx.rules
-    if for_agent and not rules.enabled:
-        return Availability(start, party_size, reason="bookings_off")
-    if party_size < max(1, rules.agent_min_party if for_agent else 1):
-        return Availability(start, party_size, reason="party_too_small")
-    if party_size > ctx.largest_party:
-        return Availability(start, party_size, reason="no_table_that_size")
-    if for_agent and party_size > rules.agent_max_party:
-        return Availability(start, party_size, reason="party_too_large")
+    refusal = _refusal(ctx, party_size, for_agent=for_agent)
+    if refusal:
+        return Availability(start, party_size, reason=refusal)
     service_day = service_day_of(ctx, start)
     reason = ""
     if service_day is None:
@@ -243,6 +252,8 @@ def alternatives(
     limit: int = MAX_ALTERNATIVES,
 ) -> tuple[dt.datetime, ...]:
     """The bookable times nearest to `start` on its day; if that day has none, the first ones after it."""
+    if _refusal(ctx, party_size, for_agent=True):
+        return ()
     day = service_day_of(ctx, start) or local_day(ctx, start)
     same_day = _free_slots(ctx, holds, slots_on(ctx, day), party_size, now)
     if same_day:
@@ -259,4 +270,6 @@ def day_slots(
     ctx: BookingContext, holds: Mapping[int, Sequence[Span]], day: dt.date, party_size: int, now: dt.datetime
 ) -> list[dt.datetime]:
     """Every time on `day` the agent may offer `party_size` (used by the benchmark and property tests)."""
+    if _refusal(ctx, party_size, for_agent=True):
+        return []
     return _free_slots(ctx, holds, slots_on(ctx, day), party_size, now)

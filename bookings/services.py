@@ -344,3 +344,10 @@ def _notify_after_commit(booking_id: int, event: str) -> None:
     from bookings.tasks import booking_notify
 
     transaction.on_commit(lambda: booking_notify.delay(booking_id, event))
+
+
+def booking_notes_set(*, booking: Booking, notes: str) -> Booking:
+    """Replace a booking's notes (allergies, high chair, occasion), as the diner said them."""
+    booking.notes = " ".join(notes.split())[:500]
+    booking.save(update_fields=["notes", "updated_at"])
+    return booking

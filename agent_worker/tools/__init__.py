@@ -10,8 +10,11 @@ from __future__ import annotations
 from livekit.agents.llm import Tool, Toolset
 
 from agent_worker.state import CallState
-from agent_worker.tools import contact, feedback, hours, menu
+from agent_worker.tools import bookings, contact, feedback, hours, menu
 
 
 def tools_for(state: CallState) -> list[Tool | Toolset]:
-    return [*hours.TOOLS, *menu.TOOLS, *contact.TOOLS, *feedback.TOOLS]
+    # Bookings only where the owner switched them on; the snapshot carries just that flag, the tools read
+    # availability live from Postgres.
+    booking_tools = bookings.TOOLS if state.snapshot.bookings_enabled else []
+    return [*hours.TOOLS, *menu.TOOLS, *contact.TOOLS, *feedback.TOOLS, *booking_tools]
