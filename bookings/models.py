@@ -243,3 +243,12 @@ class BookingEmail(TimeStampedModel):
     def save(self, *args: object, **kwargs: object) -> None:
         self.tenant_id = self.booking.tenant_id
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class BookableRestaurant(Restaurant):
+    """The restaurant seen from bookings: one admin page for its rules, durations and tables."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "booking setup"
+        verbose_name_plural = "booking setup"
