@@ -60,7 +60,9 @@ BOOKING_RULES = """- Bookings: check availability first and offer the nearest fr
 def _booking_rules(snapshot: RestaurantSnapshot) -> str:
     if snapshot.bookings_enabled:
         return BOOKING_RULES
-    return "- When you cannot help (bookings, complaints, anything not in your tools), offer the phone number."
+    return (
+        "- When you cannot help (bookings, complaints, anything not in your tools), offer the phone number."
+    )
 
 
 def build_instructions(snapshot: RestaurantSnapshot, now: dt.datetime, language: str) -> str:

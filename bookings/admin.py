@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from bookings import services
-from bookings.models import Booking, BookingSettings, BookableRestaurant, DurationRule, Table
+from bookings.models import BookableRestaurant, Booking, BookingSettings, DurationRule, Table
 from bookings.selectors import covers_by_service
 from core.errors import ApplicationError
 from tenants.models import Restaurant
@@ -60,7 +60,9 @@ class DurationRuleInline(ParentTenantInlineMixin, admin.TabularInline):
     model = DurationRule
     fields = ["max_party_size", "minutes"]
     extra = 0
-    verbose_name_plural = "How long a party holds its table, by size (parties larger than every rule: the default)"
+    verbose_name_plural = (
+        "How long a party holds its table, by size (parties larger than every rule: the default)"
+    )
 
 
 class TableInline(ParentTenantInlineMixin, admin.TabularInline):
@@ -132,7 +134,9 @@ class BookingSetupAdmin(TenantScopedMixin, admin.ModelAdmin):
     def todays_book(self, obj: Restaurant) -> str:
         today = timezone.now().astimezone(ZoneInfo(obj.timezone)).date()
         url = reverse("admin:bookings_booking_changelist")
-        return format_html('<a href="{}?restaurant__id__exact={}&service_date={}">Today’s book</a>', url, obj.pk, today)
+        return format_html(
+            '<a href="{}?restaurant__id__exact={}&service_date={}">Today’s book</a>', url, obj.pk, today
+        )
 
 
 # --- the book --------------------------------------------------------------------------------------------
@@ -146,7 +150,9 @@ class ManualBookingForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="A walk-in or block holds tables without a diner's booking (no email is sent).",
     )
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), help_text="In the restaurant’s time.")
+    date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), help_text="In the restaurant’s time."
+    )
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
     party_size = forms.IntegerField(min_value=1, max_value=100)
     name = forms.CharField(max_length=120, initial="", required=False, help_text="Empty for a walk-in.")
@@ -160,7 +166,10 @@ class ManualBookingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     duration_minutes = forms.IntegerField(
-        min_value=15, max_value=720, required=False, help_text="Empty: the restaurant's rule for the party size."
+        min_value=15,
+        max_value=720,
+        required=False,
+        help_text="Empty: the restaurant's rule for the party size.",
     )
 
     def __init__(self, *args: Any, tenant_ids: list[int] | None, **kwargs: Any) -> None:
@@ -189,7 +198,9 @@ def _local_start(restaurant: Restaurant, day: dt.date, time: dt.time) -> dt.date
 
 
 class BookingChangeForm(forms.ModelForm):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), help_text="In the restaurant’s time.")
+    date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), help_text="In the restaurant’s time."
+    )
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
     party = forms.IntegerField(min_value=1, max_value=100, label="Party size")
     move_to_tables = forms.ModelMultipleChoiceField(
@@ -221,7 +232,18 @@ class BookingChangeForm(forms.ModelForm):
 class BookingAdmin(TenantScopedMixin, admin.ModelAdmin):
     change_list_template = "admin/bookings/booking/change_list.html"
     form = BookingChangeForm
-    list_display = ["local_time", "party_size", "table_names", "name", "status_badge", "one_click", "phone", "notes", "reference", "channel"]
+    list_display = [
+        "local_time",
+        "party_size",
+        "table_names",
+        "name",
+        "status_badge",
+        "one_click",
+        "phone",
+        "notes",
+        "reference",
+        "channel",
+    ]
     list_display_links = ["local_time"]
     list_filter = [("restaurant", admin.RelatedOnlyFieldListFilter), "status", "kind", "channel"]
     date_hierarchy = "service_date"
@@ -232,12 +254,28 @@ class BookingAdmin(TenantScopedMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Booking]:
         return (
-            super().get_queryset(request).select_related("restaurant").prefetch_related("tables").order_by("start_at")
+            super()
+            .get_queryset(request)
+            .select_related("restaurant")
+            .prefetch_related("tables")
+            .order_by("start_at")
         )
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         return [
-            (None, {"fields": ["reference", "restaurant", "status", ("date", "time"), "party", "move_to_tables"]}),
+            (
+                None,
+                {
+                    "fields": [
+                        "reference",
+                        "restaurant",
+                        "status",
+                        ("date", "time"),
+                        "party",
+                        "move_to_tables",
+                    ]
+                },
+            ),
             ("Diner", {"fields": ["name", "phone", "email", "notes"]}),
             ("Source", {"fields": ["kind", "channel", "call_job_id", "created_at"]}),
         ]
@@ -263,7 +301,11 @@ class BookingAdmin(TenantScopedMixin, admin.ModelAdmin):
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, obj: Booking) -> str:
-        label = obj.get_status_display() if obj.kind == Booking.Kind.BOOKING else f"{obj.get_status_display()} (block)"
+        label = (
+            obj.get_status_display()
+            if obj.kind == Booking.Kind.BOOKING
+            else f"{obj.get_status_display()} (block)"
+        )
         return format_html('<strong class="booking-status booking-{}">{}</strong>', obj.status, label)
 
     @admin.display(description="Change status")
@@ -272,7 +314,10 @@ class BookingAdmin(TenantScopedMixin, admin.ModelAdmin):
         return format_html_join(
             " ",
             '<button type="submit" class="button" name="_status" value="{}:{}">{}</button>',
-            ((obj.pk, status, Booking.Status(status).label) for status in STATUS_BUTTONS[Booking.Status(obj.status)]),
+            (
+                (obj.pk, status, Booking.Status(status).label)
+                for status in STATUS_BUTTONS[Booking.Status(obj.status)]
+            ),
         )
 
     # -- actions and one-click status
@@ -288,7 +333,9 @@ class BookingAdmin(TenantScopedMixin, admin.ModelAdmin):
             except ApplicationError as exc:
                 refused.append(f"{booking.reference}: {exc.detail}")
         if done:
-            self.message_user(request, f"{done} booking(s) now {Booking.Status(status).label.lower()}.", messages.SUCCESS)
+            self.message_user(
+                request, f"{done} booking(s) now {Booking.Status(status).label.lower()}.", messages.SUCCESS
+            )
         for line in refused:
             self.message_user(request, line, messages.ERROR)
 
@@ -308,7 +355,9 @@ class BookingAdmin(TenantScopedMixin, admin.ModelAdmin):
     def mark_cancelled(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         self._set_status(request, queryset, Booking.Status.CANCELLED)
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         if request.method == "POST" and "_status" in request.POST:
             if not self.has_change_permission(request):
                 raise PermissionDenied
@@ -336,11 +385,17 @@ class BookingAdmin(TenantScopedMixin, admin.ModelAdmin):
         found = restaurant.first()
         if found is None:
             return None
-        return {"restaurant": found, "date": date, "rows": covers_by_service(restaurant_id=found.pk, day=date)}
+        return {
+            "restaurant": found,
+            "date": date,
+            "rows": covers_by_service(restaurant_id=found.pk, day=date),
+        }
 
     # -- manual bookings and walk-in blocks
 
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         if not self.has_add_permission(request):
             raise PermissionDenied
         tenant_ids = None if is_operator(request) else member_tenant_ids(request)
@@ -361,7 +416,9 @@ class BookingAdmin(TenantScopedMixin, admin.ModelAdmin):
                     kind=data["kind"],
                     channel=Booking.Channel.ADMIN,
                     table_ids=[t.pk for t in data["tables"]] or None,
-                    duration=dt.timedelta(minutes=data["duration_minutes"]) if data["duration_minutes"] else None,
+                    duration=dt.timedelta(minutes=data["duration_minutes"])
+                    if data["duration_minutes"]
+                    else None,
                     for_agent=False,
                 )
             except ApplicationError as exc:
@@ -403,7 +460,11 @@ class BookingAdmin(TenantScopedMixin, admin.ModelAdmin):
         )
         if moved:
             services.booking_change(
-                booking=current, start=start, party_size=data["party"], table_ids=tables or None, for_agent=False
+                booking=current,
+                start=start,
+                party_size=data["party"],
+                table_ids=tables or None,
+                for_agent=False,
             )
         if data["status"] != current.status:
             services.booking_status_set(booking=current, status=data["status"])

@@ -192,7 +192,9 @@ def _free_slots(
     now: dt.datetime,
 ) -> list[dt.datetime]:
     return [
-        s for s in candidates if within_notice(ctx, s, now) and tables_for(ctx, holds, s, party_size) is not None
+        s
+        for s in candidates
+        if within_notice(ctx, s, now) and tables_for(ctx, holds, s, party_size) is not None
     ]
 
 

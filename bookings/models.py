@@ -177,12 +177,16 @@ class Booking(RestaurantOwned):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.ADMIN)
     call_job_id = models.CharField(max_length=100, blank=True, help_text="The call the booking came from.")
-    tables = models.ManyToManyField(Table, through="BookingTable", related_name="bookings")
+    tables: models.ManyToManyField[Table, BookingTable] = models.ManyToManyField(
+        Table, through="BookingTable", related_name="bookings"
+    )
 
     class Meta:
         ordering = ["start_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_at__gt=models.F("start_at")), name="booking_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_at__gt=models.F("start_at")), name="booking_end_after_start"
+            ),
             models.CheckConstraint(condition=Q(party_size__gte=1), name="booking_party_positive"),
             models.CheckConstraint(
                 condition=Q(status__in=["requested", "confirmed", "seated", "cancelled", "no_show"]),

@@ -52,7 +52,9 @@ def booking_emails_send(*, booking_id: int, event: str) -> int:
     restaurant = booking.restaurant
     if kind == "changed":
         event = f"changed@{booking.start_at:%Y%m%d%H%M}"  # each new time is worth one email
-    notify = BookingSettings.objects.filter(restaurant=restaurant).values_list("notify_email", flat=True).first()
+    notify = (
+        BookingSettings.objects.filter(restaurant=restaurant).values_list("notify_email", flat=True).first()
+    )
     words = {
         "restaurant": restaurant.name,
         "reference": booking.reference,
@@ -73,7 +75,9 @@ def booking_emails_send(*, booking_id: int, event: str) -> int:
             f"(reference {booking.reference}, via {booking.get_channel_display()}).\n"
             f"Phone: {booking.phone or '—'}  Email: {booking.email or '—'}\nNotes: {booking.notes or '—'}\n"
         )
-        messages.append(("restaurant", notify, f"[{restaurant.name}] Booking {kind}: {booking.reference}", body))
+        messages.append(
+            ("restaurant", notify, f"[{restaurant.name}] Booking {kind}: {booking.reference}", body)
+        )
     sent = 0
     connection = get_connection(timeout=EMAIL_TIMEOUT_SECONDS)
     for recipient, address, subject, body in messages:

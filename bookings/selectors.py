@@ -13,6 +13,7 @@ from typing import Any
 import phonenumbers
 from django.db import connection, transaction
 from django.db.models import QuerySet, Sum
+from django.utils import timezone
 
 from bookings.availability import BookingContext, Rules, Span, TableInfo
 from bookings.models import Booking, BookingSettings, BookingTable, DurationRule, Table
@@ -66,7 +67,8 @@ def booking_context(*, restaurant_id: int) -> BookingContext | None:
     )
     if row is None:
         return None
-    since = dt.date.today() - dt.timedelta(days=2)
+    # Special dates from two days back: enough for a service that began yesterday and runs past midnight.
+    since = timezone.now().date() - dt.timedelta(days=2)
     settings = BookingSettings.objects.filter(restaurant_id=restaurant_id).first()
     durations = tuple(
         (size, dt.timedelta(minutes=minutes))
@@ -106,9 +108,9 @@ def booking_context(*, restaurant_id: int) -> BookingContext | None:
         ),
         special_dates=tuple(
             SpecialDateEntry(date=d, opens=o, closes=c, note=n)
-            for d, o, c, n in SpecialDate.objects.filter(restaurant_id=restaurant_id, date__gte=since).values_list(
-                "date", "opens_at", "closes_at", "note"
-            )
+            for d, o, c, n in SpecialDate.objects.filter(
+                restaurant_id=restaurant_id, date__gte=since
+            ).values_list("date", "opens_at", "closes_at", "note")
         ),
     )
     tables = tuple(
@@ -208,15 +210,12 @@ def covers_by_service(*, restaurant_id: int, day: dt.date) -> list[dict[str, Any
     ctx = booking_context(restaurant_id=restaurant_id)
     if ctx is None:
         return []
-    held = (
-        Booking.objects.filter(
-            restaurant_id=restaurant_id,
-            service_date=day,
-            kind=Booking.Kind.BOOKING,
-            status__in=Booking.HOLDING,
-        )
-        .values_list("start_at", "party_size")
-    )
+    held = Booking.objects.filter(
+        restaurant_id=restaurant_id,
+        service_date=day,
+        kind=Booking.Kind.BOOKING,
+        status__in=Booking.HOLDING,
+    ).values_list("start_at", "party_size")
     services = []
     zone = ctx.zone
     for opens, closes in intervals_on(ctx.calendar, day):

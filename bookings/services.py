@@ -189,7 +189,8 @@ def booking_create(
                     party_size=party_size,
                     start_at=start,
                     end_at=end,
-                    service_date=availability.service_day_of(ctx, start) or availability.local_day(ctx, start),
+                    service_date=availability.service_day_of(ctx, start)
+                    or availability.local_day(ctx, start),
                     name=name,
                     phone=phone_e164,
                     email=email,
@@ -208,7 +209,9 @@ def booking_create(
                 break
             continue
         if kind == Booking.Kind.BOOKING:
-            _notify_after_commit(booking.pk, "requested" if status == Booking.Status.REQUESTED else "confirmed")
+            _notify_after_commit(
+                booking.pk, "requested" if status == Booking.Status.REQUESTED else "confirmed"
+            )
         return booking
     raise BookingUnavailable("That table was just taken by someone else.")
 
@@ -264,6 +267,7 @@ def booking_change(
                     tables = availability.tables_for(ctx, holds, new_start, new_party)
                     if tables is None:
                         raise BookingUnavailable(availability.REASONS["full"], result)
+                assert tables is not None
                 locked.holds.all().delete()
                 locked.start_at, locked.end_at, locked.party_size = new_start, end, new_party
                 locked.service_date = availability.service_day_of(ctx, new_start) or availability.local_day(

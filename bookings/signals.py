@@ -14,6 +14,8 @@ from tenants.models import Restaurant
 
 @receiver([post_save, post_delete], sender=BookingSettings)
 def _booking_settings_changed(sender: type, instance: BookingSettings, **kwargs: Any) -> None:
-    public_id = Restaurant.objects.filter(pk=instance.restaurant_id).values_list("public_id", flat=True).first()
+    public_id = (
+        Restaurant.objects.filter(pk=instance.restaurant_id).values_list("public_id", flat=True).first()
+    )
     if public_id:
         restaurant_snapshot_invalidate(public_ids=[public_id])

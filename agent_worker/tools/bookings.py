@@ -88,7 +88,9 @@ def _local(state: CallState, date: str, time: str) -> dt.datetime | None:
     except ValueError:
         return None
     # fold=0 and a round trip through UTC: a time in the spring-forward gap lands just after it.
-    return dt.datetime.combine(day, clock).replace(tzinfo=ZoneInfo(state.snapshot.timezone)).astimezone(dt.UTC)
+    return (
+        dt.datetime.combine(day, clock).replace(tzinfo=ZoneInfo(state.snapshot.timezone)).astimezone(dt.UTC)
+    )
 
 
 def _people(n: int) -> str:
@@ -101,7 +103,9 @@ def _when(state: CallState, moment: dt.datetime) -> str:
 
 def _alternatives_sentence(state: CallState, asked: dt.datetime, times: tuple[dt.datetime, ...]) -> str:
     if not times:
-        return " Nothing is free in the next week for that party; offer to take their number for the restaurant."
+        return (
+            " Nothing is free in the next week for that party; offer to take their number for the restaurant."
+        )
     zone = state.snapshot.timezone
     asked_day = asked.astimezone(ZoneInfo(zone)).date()
     same_day = all(t.astimezone(ZoneInfo(zone)).date() == asked_day for t in times)
@@ -187,7 +191,9 @@ def _book_sync(state: CallState, **kwargs: Any) -> str:
     except BookingUnavailable as exc:
         if exc.availability is not None:
             ctx = booking_context(restaurant_id=restaurant.pk)
-            return "Not booked. " + _why_not(state, exc.availability, ctx.rules if ctx else availability.Rules())
+            return "Not booked. " + _why_not(
+                state, exc.availability, ctx.rules if ctx else availability.Rules()
+            )
         return f"Not booked: {exc.detail} Check availability again for another time."
     except ApplicationError as exc:
         return f"Not booked: {exc.detail}"
@@ -234,9 +240,11 @@ def _one(state: CallState, reference: str, name: str, phone: str) -> Booking | s
     if not holding:
         return "That booking is already cancelled."
     if len(holding) > 1:
-        return "There are several bookings under that name and number: " + " ".join(
-            _describe(state, b) for b in holding[:3]
-        ) + " Ask which one (by its reference)."
+        return (
+            "There are several bookings under that name and number: "
+            + " ".join(_describe(state, b) for b in holding[:3])
+            + " Ask which one (by its reference)."
+        )
     return holding[0]
 
 
@@ -269,9 +277,8 @@ def _change_sync(
     except BookingUnavailable as exc:
         if exc.availability is not None:
             ctx = booking_context(restaurant_id=booking.restaurant_id)
-            return (
-                f"Not changed; booking {booking.reference} stays as it was. "
-                + _why_not(state, exc.availability, ctx.rules if ctx else availability.Rules())
+            return f"Not changed; booking {booking.reference} stays as it was. " + _why_not(
+                state, exc.availability, ctx.rules if ctx else availability.Rules()
             )
         return f"Not changed: {exc.detail}"
     except ApplicationError as exc:
@@ -301,9 +308,7 @@ def _cancel_sync(state: CallState, reference: str, name: str, phone: str, confir
 
 
 @function_tool
-async def check_availability(
-    context: RunContext[CallState], date: str, time: str, party_size: int
-) -> str:
+async def check_availability(context: RunContext[CallState], date: str, time: str, party_size: int) -> str:
     """Check whether a table is free for a party at a local date and time. When it is not, the answer gives
     the nearest free times (at most three): offer those. Always check before booking.
 

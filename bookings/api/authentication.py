@@ -25,7 +25,9 @@ class ApiKeyAuthentication(BaseAuthentication):
             raise exceptions.NotAuthenticated("Send the tenant's API key as “Authorization: Bearer hl_…”.")
         key = api_key_authenticate(presented=header.removeprefix(f"{self.keyword} ").strip())
         if key is None or not key.tenant.is_active:
-            raise exceptions.AuthenticationFailed("That API key is not valid (revoked, mistyped or suspended).")
+            raise exceptions.AuthenticationFailed(
+                "That API key is not valid (revoked, mistyped or suspended)."
+            )
         return (None, key)
 
     def authenticate_header(self, request: Request) -> str:

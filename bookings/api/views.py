@@ -10,11 +10,11 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.generics import GenericAPIView
 
 from bookings.api.authentication import ApiKeyAuthentication
 from bookings.models import Booking
@@ -43,7 +43,9 @@ ERRORS = {
 
 class BookingOutputSerializer(serializers.ModelSerializer):
     restaurant_id = serializers.CharField(source="restaurant.public_id")
-    start = serializers.SerializerMethodField(help_text="Start, in the restaurant's local time with its offset.")
+    start = serializers.SerializerMethodField(
+        help_text="Start, in the restaurant's local time with its offset."
+    )
     end = serializers.SerializerMethodField()
     tables = serializers.SerializerMethodField()
 
@@ -100,7 +102,9 @@ class BookingListCreateApi(_Scoped):
         time = serializers.TimeField(help_text="Local time at the restaurant, HH:MM.")
         party_size = serializers.IntegerField(min_value=1, max_value=100)
         name = serializers.CharField(max_length=120)
-        phone = serializers.CharField(max_length=40, help_text="With the country code, or local to the restaurant.")
+        phone = serializers.CharField(
+            max_length=40, help_text="With the country code, or local to the restaurant."
+        )
         email = serializers.EmailField(required=False, allow_blank=True)
         notes = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
@@ -112,7 +116,9 @@ class BookingListCreateApi(_Scoped):
     def get(self, request: Request) -> Response:
         query = self.ListInputSerializer(data=request.query_params)
         if not query.is_valid():
-            return _error("invalid_request", "Give restaurant_id and date (YYYY-MM-DD).", 400, fields=query.errors)
+            return _error(
+                "invalid_request", "Give restaurant_id and date (YYYY-MM-DD).", 400, fields=query.errors
+            )
         restaurant = self.restaurant(query.validated_data["restaurant_id"])
         if restaurant is None:
             return _error("not_found", "No such restaurant.", 404)
@@ -129,7 +135,9 @@ class BookingListCreateApi(_Scoped):
         request=CreateInputSerializer,
         responses={
             201: BookingOutputSerializer,
-            409: OpenApiResponse(ErrorSerializer, description="Not bookable then; `alternatives` lists free times"),
+            409: OpenApiResponse(
+                ErrorSerializer, description="Not bookable then; `alternatives` lists free times"
+            ),
             **ERRORS,
         },
         summary="Book a table (the same rules as the agent: hours, notice, party size, free tables)",

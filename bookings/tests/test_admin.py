@@ -6,7 +6,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.urls import reverse
 
 from bookings.models import Booking, BookingSettings, Table
 from bookings.services import booking_create
@@ -20,7 +19,13 @@ SEVEN_PM = dt.datetime.combine(SATURDAY, dt.time(19, 0), tzinfo=LONDON)
 
 def _booking(world, name: str, start=SEVEN_PM, party=2, **extra) -> Booking:
     return booking_create(
-        restaurant=world.restaurant, start=start, party_size=party, name=name, phone="+447911123456", now=NOW, **extra
+        restaurant=world.restaurant,
+        start=start,
+        party_size=party,
+        name=name,
+        phone="+447911123456",
+        now=NOW,
+        **extra,
     )
 
 
@@ -31,7 +36,12 @@ def two_books(bookable, world_b):
     world_b.restaurant.opening_hours.update(weekday=5, opens_at="18:00", closes_at="23:00")
     a = _booking(bookable, "Alice Alpha", notes="nut allergy")
     b = booking_create(
-        restaurant=world_b.restaurant, start=SEVEN_PM, party_size=3, name="Bob Bravo", phone="+447911123999", for_agent=False
+        restaurant=world_b.restaurant,
+        start=SEVEN_PM,
+        party_size=3,
+        name="Bob Bravo",
+        phone="+447911123999",
+        for_agent=False,
     )
     return bookable, world_b, a, b
 
@@ -41,12 +51,16 @@ BOOK = "/admin/bookings/booking/"
 
 @pytest.mark.parametrize("role", ["owner", "member"])
 def test_the_book_shows_own_bookings_by_local_time_and_never_the_other_tenants(two_books, role):
-    a_world, b_world, a, b = two_books
+    a_world, b_world, _a, b = two_books
     client = a_world.client_for(getattr(a_world, role))
-    response = client.get(BOOK, {"restaurant__id__exact": a_world.restaurant.pk, "service_date": SATURDAY.isoformat()})
+    response = client.get(
+        BOOK, {"restaurant__id__exact": a_world.restaurant.pk, "service_date": SATURDAY.isoformat()}
+    )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Alice Alpha" in body and "Sat 12 Jan 19:00–20:30" in body and "nut allergy" in body and "T1" in body
+    assert (
+        "Alice Alpha" in body and "Sat 12 Jan 19:00–20:30" in body and "nut allergy" in body and "T1" in body
+    )
     assert "Bob Bravo" not in body and b.reference not in body and b_world.restaurant.name not in body
     # Covers per service: lunch, dinner, and the day.
     assert "12:00–14:30" in body and "18:00–01:00" in body and "Whole day" in body
@@ -70,7 +84,10 @@ def test_another_tenants_booking_is_404_and_posts_change_nothing(two_books, role
     assert client.get(f"{BOOK}{b.pk}/change/").status_code == 404
     client.post(BOOK, {"_status": f"{b.pk}:cancelled"})
     client.post(BOOK, {"action": "mark_cancelled", "_selected_action": [b.pk]})
-    client.post(f"{BOOK}{b.pk}/change/", {"status": "cancelled", "name": "Hacked", "date": "2030-01-12", "time": "19:00", "party": 2})
+    client.post(
+        f"{BOOK}{b.pk}/change/",
+        {"status": "cancelled", "name": "Hacked", "date": "2030-01-12", "time": "19:00", "party": 2},
+    )
     b.refresh_from_db()
     assert b.status == Booking.Status.CONFIRMED and b.name == "Bob Bravo"
 
@@ -78,7 +95,9 @@ def test_another_tenants_booking_is_404_and_posts_change_nothing(two_books, role
 def test_one_click_status_changes_and_cancelling_frees_the_table(two_books):
     a_world, _, a, _ = two_books
     client = a_world.client_for(a_world.member)
-    response = client.post(f"{BOOK}?restaurant__id__exact={a_world.restaurant.pk}", {"_status": f"{a.pk}:seated"})
+    response = client.post(
+        f"{BOOK}?restaurant__id__exact={a_world.restaurant.pk}", {"_status": f"{a.pk}:seated"}
+    )
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.status == Booking.Status.SEATED and a.holds.get().holds
@@ -110,7 +129,15 @@ def test_a_manual_booking_and_a_walk_in_block_from_the_admin(two_books):
     # The same table at an overlapping time is refused, with words, not a 500.
     again = client.post(
         f"{BOOK}add/",
-        {"restaurant": a_world.restaurant.pk, "kind": "booking", "name": "Late", "date": "2030-01-12", "time": "20:00", "party_size": 2, "tables": [t2.pk]},
+        {
+            "restaurant": a_world.restaurant.pk,
+            "kind": "booking",
+            "name": "Late",
+            "date": "2030-01-12",
+            "time": "20:00",
+            "party_size": 2,
+            "tables": [t2.pk],
+        },
     )
     assert again.status_code == 200
     assert "already held at that time" in again.content.decode()
@@ -118,7 +145,15 @@ def test_a_manual_booking_and_a_walk_in_block_from_the_admin(two_books):
     b_table = Table.objects.get(restaurant=b_world.restaurant)
     foreign = client.post(
         f"{BOOK}add/",
-        {"restaurant": b_world.restaurant.pk, "kind": "booking", "name": "X", "date": "2030-01-12", "time": "19:00", "party_size": 2, "tables": [b_table.pk]},
+        {
+            "restaurant": b_world.restaurant.pk,
+            "kind": "booking",
+            "name": "X",
+            "date": "2030-01-12",
+            "time": "19:00",
+            "party_size": 2,
+            "tables": [b_table.pk],
+        },
     )
     assert foreign.status_code == 200
     assert not Booking.objects.filter(name="X").exists()
@@ -131,7 +166,16 @@ def test_moving_a_booking_onto_a_held_table_is_refused_and_nothing_changes(two_b
     t2 = Table.objects.get(restaurant=a_world.restaurant, name="T2")
     response = client.post(
         f"{BOOK}{a.pk}/change/",
-        {"status": "confirmed", "name": "Alice Alpha", "phone": "+447911123456", "notes": "", "date": "2030-01-12", "time": "19:30", "party": 2, "move_to_tables": [t2.pk]},
+        {
+            "status": "confirmed",
+            "name": "Alice Alpha",
+            "phone": "+447911123456",
+            "notes": "",
+            "date": "2030-01-12",
+            "time": "19:30",
+            "party": 2,
+            "move_to_tables": [t2.pk],
+        },
         follow=True,
     )
     assert "Not saved: One of those tables is already held at that time." in response.content.decode()
@@ -172,7 +216,15 @@ def test_booking_setup_is_scoped_and_sets_a_covers_capacity(two_books):
         "tables-INITIAL_FORMS": str(len(tables)),
     }
     for i, t in enumerate(tables):
-        data.update({f"tables-{i}-id": t.pk, f"tables-{i}-restaurant": a_world.restaurant.pk, f"tables-{i}-name": t.name, f"tables-{i}-seats": t.seats, f"tables-{i}-is_active": "on"})
+        data.update(
+            {
+                f"tables-{i}-id": t.pk,
+                f"tables-{i}-restaurant": a_world.restaurant.pk,
+                f"tables-{i}-name": t.name,
+                f"tables-{i}-seats": t.seats,
+                f"tables-{i}-is_active": "on",
+            }
+        )
     response = client.post(f"{setup}{a_world.restaurant.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Table.objects.filter(restaurant=a_world.restaurant, is_virtual=True, is_active=True).count() == 30

@@ -54,7 +54,9 @@ def converse(world, turns: list[tuple[str, str, dict]]) -> list[str]:
         with fake_job_context(job_metadata=raw, job_id="job-book") as ctx:
             session, plan = await run_job(
                 ctx,
-                make_session=lambda plan, state: AgentSession(llm=ScriptedLLM(steps), userdata=state, **TEXT_ONLY),
+                make_session=lambda plan, state: AgentSession(
+                    llm=ScriptedLLM(steps), userdata=state, **TEXT_ONLY
+                ),
             )
             assert plan.refusal is None, plan.refusal
             for question, tool, _ in turns:
@@ -83,7 +85,9 @@ def test_a_diner_checks_books_after_confirming_and_hears_the_reference(bookable)
         ],
     )
     assert heard[0].startswith(f"Yes: a table for 4 people is free on {_spoken_day(day)} at 19:30.")
-    assert heard[1].startswith(f"Not booked yet. Read back: a table for 4 people on {_spoken_day(day)} at 19:30")
+    assert heard[1].startswith(
+        f"Not booked yet. Read back: a table for 4 people on {_spoken_day(day)} at 19:30"
+    )
     booking = Booking.objects.get(name="Ada Lovelace")
     assert heard[2] == (
         f"Booked: a table for 4 people on {_spoken_day(day)} at 19:30, under Ada Lovelace. "
@@ -102,7 +106,13 @@ def test_nothing_is_booked_before_the_diner_confirms(bookable):
     day = _day(bookable)
     converse(
         bookable,
-        [("Book it", "book_table", _args(day, "19:30", 2, name="Eve", phone="+447911123456", diner_confirmed=False))],
+        [
+            (
+                "Book it",
+                "book_table",
+                _args(day, "19:30", 2, name="Eve", phone="+447911123456", diner_confirmed=False),
+            )
+        ],
     )
     assert not Booking.objects.exists()
 
@@ -151,7 +161,15 @@ def test_allergies_go_into_the_notes_and_no_dish_is_called_safe(bookable):
             (
                 "My son has a peanut allergy",
                 "book_table",
-                _args(day, "13:00", 3, name="Mo", phone="+447911123458", diner_confirmed=True, notes="peanut allergy"),
+                _args(
+                    day,
+                    "13:00",
+                    3,
+                    name="Mo",
+                    phone="+447911123458",
+                    diner_confirmed=True,
+                    notes="peanut allergy",
+                ),
             )
         ],
     )
@@ -181,7 +199,9 @@ def test_a_booking_is_found_only_by_its_reference_or_by_name_and_phone_together(
             ("My reference", "find_booking", {"reference": secret.reference.lower()}),
         ],
     )
-    assert heard[0].startswith("To find a booking I need its reference, or both the name and the phone number")
+    assert heard[0].startswith(
+        "To find a booking I need its reference, or both the name and the phone number"
+    )
     assert heard[1].startswith("I found no upcoming booking") and heard[2] == heard[1]
     for answer in heard[:3]:
         assert "Grace" not in answer and secret.reference not in answer and "anniversary" not in answer
@@ -202,16 +222,31 @@ def test_change_and_cancel_wait_for_the_diners_yes(bookable):
     heard = converse(
         bookable,
         [
-            ("Make it 20:30", "change_booking", {"reference": ref, "new_time": "20:30", "diner_confirmed": False}),
-            ("Yes", "change_booking", {"reference": ref, "new_time": "20:30", "new_party_size": 3, "diner_confirmed": True}),
+            (
+                "Make it 20:30",
+                "change_booking",
+                {"reference": ref, "new_time": "20:30", "diner_confirmed": False},
+            ),
+            (
+                "Yes",
+                "change_booking",
+                {"reference": ref, "new_time": "20:30", "new_party_size": 3, "diner_confirmed": True},
+            ),
             ("Cancel it", "cancel_booking", {"reference": ref, "diner_confirmed": False}),
             ("Yes, cancel", "cancel_booking", {"reference": ref, "diner_confirmed": True}),
         ],
     )
-    assert heard[0].startswith(f"Not changed yet. Read back: booking {ref} would become 2 people on {_spoken_day(day)} at 20:30.")
+    assert heard[0].startswith(
+        f"Not changed yet. Read back: booking {ref} would become 2 people on {_spoken_day(day)} at 20:30."
+    )
     assert heard[1] == f"Changed: booking {ref} is now for 3 people on {_spoken_day(day)} at 20:30."
-    assert heard[2].startswith(f"Not cancelled yet. Read back: cancel booking {ref}, 3 people on {_spoken_day(day)} at 20:30?")
-    assert heard[3] == f"Cancelled: booking {ref} for 3 people on {_spoken_day(day)} at 20:30. The table is free again."
+    assert heard[2].startswith(
+        f"Not cancelled yet. Read back: cancel booking {ref}, 3 people on {_spoken_day(day)} at 20:30?"
+    )
+    assert (
+        heard[3]
+        == f"Cancelled: booking {ref} for 3 people on {_spoken_day(day)} at 20:30. The table is free again."
+    )
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED and booking.party_size == 3
 

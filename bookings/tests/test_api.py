@@ -53,7 +53,14 @@ def test_a_taken_time_is_409_with_alternatives_in_local_time(bookable):
     booking_create(restaurant=bookable.restaurant, start=start, party_size=2, name="First", for_agent=False)
     response = client.post(
         API,
-        {"restaurant_id": bookable.restaurant.public_id, "date": day.isoformat(), "time": "19:00", "party_size": 2, "name": "B", "phone": "+447911123456"},
+        {
+            "restaurant_id": bookable.restaurant.public_id,
+            "date": day.isoformat(),
+            "time": "19:00",
+            "party_size": 2,
+            "name": "B",
+            "phone": "+447911123456",
+        },
         content_type="application/json",
     )
     assert response.status_code == 409
@@ -65,7 +72,18 @@ def test_a_taken_time_is_409_with_alternatives_in_local_time(bookable):
 @pytest.mark.parametrize(
     ("body", "status", "error"),
     [
-        ({"restaurant_id": "r_nope", "date": "2030-01-01", "time": "19:00", "party_size": 2, "name": "A", "phone": "+447911123456"}, 404, "not_found"),
+        (
+            {
+                "restaurant_id": "r_nope",
+                "date": "2030-01-01",
+                "time": "19:00",
+                "party_size": 2,
+                "name": "A",
+                "phone": "+447911123456",
+            },
+            404,
+            "not_found",
+        ),
         ({"date": "2030-01-01"}, 400, "invalid_request"),
         ({"time": "25:00"}, 400, "invalid_request"),
     ],
@@ -78,22 +96,37 @@ def test_bad_input_gets_a_clear_error_never_a_500(bookable, body, status, error)
 def test_a_bad_phone_number_is_400_with_words(bookable):
     response = _client(bookable).post(
         API,
-        {"restaurant_id": bookable.restaurant.public_id, "date": _day(bookable).isoformat(), "time": "19:00", "party_size": 2, "name": "A", "phone": "12"},
+        {
+            "restaurant_id": bookable.restaurant.public_id,
+            "date": _day(bookable).isoformat(),
+            "time": "19:00",
+            "party_size": 2,
+            "name": "A",
+            "phone": "12",
+        },
         content_type="application/json",
     )
     assert response.status_code == 400 and "not a phone number" in response.json()["detail"]
 
 
 def test_no_key_or_a_wrong_key_is_401(bookable):
-    assert Client().get(API, {"restaurant_id": bookable.restaurant.public_id, "date": "2030-01-01"}).status_code == 401
+    assert (
+        Client().get(API, {"restaurant_id": bookable.restaurant.public_id, "date": "2030-01-01"}).status_code
+        == 401
+    )
     bad = Client(headers={"Authorization": "Bearer hl_nope_nope"})
-    assert bad.get(API, {"restaurant_id": bookable.restaurant.public_id, "date": "2030-01-01"}).status_code == 401
+    assert (
+        bad.get(API, {"restaurant_id": bookable.restaurant.public_id, "date": "2030-01-01"}).status_code
+        == 401
+    )
 
 
 def test_another_tenants_key_sees_and_cancels_nothing(bookable, world_b):
     day = _day(bookable)
     start = dt.datetime.combine(day, dt.time(19, 0), tzinfo=ZoneInfo("Europe/London"))
-    booking = booking_create(restaurant=bookable.restaurant, start=start, party_size=2, name="Private", phone="+447911123456")
+    booking = booking_create(
+        restaurant=bookable.restaurant, start=start, party_size=2, name="Private", phone="+447911123456"
+    )
     other = _client(world_b)
     listed = other.get(API, {"restaurant_id": bookable.restaurant.public_id, "date": day.isoformat()})
     assert listed.status_code == 404 and "Private" not in listed.content.decode()

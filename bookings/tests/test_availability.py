@@ -50,7 +50,11 @@ def test_split_shift_times_are_bookable_and_the_gap_between_is_not(bookable):
     gap = ask(bookable, at(SATURDAY, "16:00"))
     assert gap.reason == "closed"
     # The nearest times around the afternoon gap: the end of lunch and the start of dinner.
-    assert local_times(gap) == ["Sat 13:30", "Sat 18:00", "Sat 18:15"]  # nearest first: 2 h 30, 2 h, 2 h 15 away
+    assert local_times(gap) == [
+        "Sat 13:30",
+        "Sat 18:00",
+        "Sat 18:15",
+    ]  # nearest first: 2 h 30, 2 h, 2 h 15 away
 
 
 def test_last_seating_is_an_hour_before_closing(bookable):
@@ -75,7 +79,9 @@ def test_a_holiday_closes_bookings_and_offers_the_next_days_times(bookable):
 
 
 def test_special_hours_replace_the_week(bookable):
-    SpecialDate.objects.create(restaurant=bookable.restaurant, date=SATURDAY, opens_at="10:00", closes_at="12:00")
+    SpecialDate.objects.create(
+        restaurant=bookable.restaurant, date=SATURDAY, opens_at="10:00", closes_at="12:00"
+    )
     assert ask(bookable, at(SATURDAY, "10:00")).available
     assert ask(bookable, at(SATURDAY, "19:00")).reason == "closed"
 

@@ -16,7 +16,13 @@ from tenants.snapshot import RestaurantSnapshot, SpecialDateEntry, WeeklyInterva
 
 ZONES = ["Europe/London", "America/New_York", "Australia/Sydney", "Asia/Tokyo", "Europe/Paris"]
 # Around a DST change in each hemisphere, and a quiet week.
-DAYS = [dt.date(2030, 3, 30), dt.date(2030, 3, 31), dt.date(2030, 10, 6), dt.date(2030, 10, 27), dt.date(2030, 7, 3)]
+DAYS = [
+    dt.date(2030, 3, 30),
+    dt.date(2030, 3, 31),
+    dt.date(2030, 10, 6),
+    dt.date(2030, 10, 27),
+    dt.date(2030, 7, 3),
+]
 NOW = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
 
 times = st.builds(dt.time, st.integers(0, 23), st.sampled_from([0, 15, 30, 45]))
@@ -74,7 +80,9 @@ def worlds(draw):
     for _ in range(draw(st.integers(0, 12))):
         table = draw(st.sampled_from(tables))
         start = base + dt.timedelta(minutes=15 * draw(st.integers(-8, 120)))
-        holds.setdefault(table.id, []).append((start, start + dt.timedelta(minutes=draw(st.sampled_from([60, 90])))))
+        holds.setdefault(table.id, []).append(
+            (start, start + dt.timedelta(minutes=draw(st.sampled_from([60, 90]))))
+        )
     return ctx, holds, day, draw(st.integers(1, 10))
 
 
@@ -83,7 +91,8 @@ def _reference_open_starts(ctx: BookingContext, day: dt.date) -> set[tuple[dt.da
     minute in wall-clock time from each opening time, as a person reading the hours would."""
     specials = [s for s in ctx.calendar.special_dates if s.date == day]
     if specials:
-        spans = [] if any(s.is_closure for s in specials) else [(s.opens, s.closes) for s in specials]
+        closed = any(s.is_closure for s in specials)
+        spans = [] if closed else [(s.opens, s.closes) for s in specials if s.opens and s.closes]
     else:
         spans = [(w.opens, w.closes) for w in ctx.calendar.weekly_hours if w.weekday == day.weekday()]
     zone = ZoneInfo(ctx.calendar.timezone)
