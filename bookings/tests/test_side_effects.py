@@ -40,11 +40,14 @@ def _book(world, **extra) -> Booking:
 def test_emails_wait_for_the_commit_and_a_rolled_back_booking_sends_none(
     bookable, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            _book(bookable)
-            assert mail.outbox == []  # not before the commit
-            raise RuntimeError("the caller's transaction fails after booking")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _book(bookable)
+        assert mail.outbox == []  # not before the commit
+        raise RuntimeError("the caller's transaction fails after booking")
     assert callbacks == [] and mail.outbox == [] and not Booking.objects.exists()
 
 
@@ -72,7 +75,9 @@ def test_the_task_tolerates_unknown_events_and_missing_bookings(bookable):
     assert booking_notify(1, "some-future-event") == 0
 
 
-def test_switching_bookings_on_reaches_the_agents_snapshot_at_once(bookable, django_capture_on_commit_callbacks):
+def test_switching_bookings_on_reaches_the_agents_snapshot_at_once(
+    bookable, django_capture_on_commit_callbacks
+):
     public_id = bookable.restaurant.public_id
     assert restaurant_snapshot_get(public_id=public_id).bookings_enabled is True
     with django_capture_on_commit_callbacks(execute=True):
@@ -90,7 +95,12 @@ def test_migrations_apply_on_sqlite_for_the_zero_configuration_run(tmp_path: Pat
         "from django.db import connection; print(connection.vendor, 'bookings_bookingtable' in connection.introspection.table_names())"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2]
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parents[2],
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "sqlite True"
