@@ -157,6 +157,119 @@ def holds_around(
     )
 
 
+# One statement, one round trip, one consistent snapshot: everything a question needs, as JSON columns.
+# A question is ~8 queries through the ORM; on a busy database each round trip costs more than the
+# availability arithmetic itself, so the Postgres path reads it all at once (bench/bookings_availability.py).
+_LIVE_SQL = """
+SELECT r.id, r.public_id, r.tenant_id, t.status, r.is_active, r.name, r.timezone, r.language, r.currency, r.phone,
+  (SELECT row_to_json(s) FROM bookings_bookingsettings s WHERE s.restaurant_id = r.id),
+  (SELECT coalesce(json_agg(json_build_array(d.max_party_size, d.minutes) ORDER BY d.max_party_size), '[]')
+     FROM bookings_durationrule d WHERE d.restaurant_id = r.id),
+  (SELECT coalesce(json_agg(json_build_array(h.weekday, h.opens_at, h.closes_at) ORDER BY h.weekday, h.opens_at), '[]')
+     FROM tenants_openinghours h WHERE h.restaurant_id = r.id),
+  (SELECT coalesce(json_agg(json_build_array(sd.date, sd.opens_at, sd.closes_at, sd.note) ORDER BY sd.date, sd.opens_at), '[]')
+     FROM tenants_specialdate sd WHERE sd.restaurant_id = r.id AND sd.date >= %(since)s),
+  (SELECT coalesce(json_agg(json_build_array(tb.id, tb.name, tb.seats, tb.combinable, tb.is_virtual) ORDER BY tb.name), '[]')
+     FROM bookings_table tb WHERE tb.restaurant_id = r.id AND tb.is_active),
+  (SELECT coalesce(json_agg(json_build_array(bt.table_id, bt.start_at, bt.end_at)), '[]')
+     FROM bookings_bookingtable bt WHERE bt.restaurant_id = r.id AND bt.holds
+       AND bt.start_at < %(until)s AND bt.end_at > %(from)s
+       AND (%(exclude)s::bigint IS NULL OR bt.booking_id <> %(exclude)s::bigint))
+FROM tenants_restaurant r JOIN tenants_tenant t ON t.id = r.tenant_id
+WHERE r.id = %(restaurant)s
+"""
+
+
+def _time(value: str | None) -> dt.time | None:
+    return dt.time.fromisoformat(value) if value else None
+
+
+def _live_postgres(
+    restaurant_id: int, start: dt.datetime, end: dt.datetime, exclude_booking_id: int | None
+) -> tuple[BookingContext, dict[int, list[Span]]] | None:
+    params: dict[str, Any] = {
+        "restaurant": restaurant_id,
+        "since": timezone.now().date() - dt.timedelta(days=2),
+        "from": start,
+        "until": end,
+        "exclude": exclude_booking_id,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_LIVE_SQL, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (pk, public_id, tenant_id, status, is_active, name, zone, language, currency, phone) = row[:10]
+    settings, durations, weekly, specials, tables, holds = row[10:]
+    active = is_active and status == Tenant.Status.ACTIVE
+    rule_durations = tuple((size, dt.timedelta(minutes=minutes)) for size, minutes in durations)
+    rules = (
+        Rules(
+            enabled=bool(settings["enabled"]) and active,
+            slot_interval=dt.timedelta(minutes=settings["slot_interval_minutes"]),
+            default_duration=dt.timedelta(minutes=settings["default_duration_minutes"]),
+            durations=rule_durations,
+            agent_min_party=settings["agent_min_party"],
+            agent_max_party=settings["agent_max_party"],
+            max_days_ahead=settings["max_days_ahead"],
+            min_notice=dt.timedelta(minutes=settings["min_notice_minutes"]),
+            last_seating=dt.timedelta(minutes=settings["last_seating_minutes"]),
+        )
+        if settings
+        else Rules(enabled=False, durations=rule_durations)
+    )
+    calendar = RestaurantSnapshot(
+        public_id=public_id,
+        tenant_id=tenant_id,
+        tenant_active=status == Tenant.Status.ACTIVE,
+        active=is_active,
+        name=name,
+        timezone=zone,
+        language=language,
+        currency=currency,
+        weekly_hours=tuple(
+            WeeklyInterval(weekday=w, opens=dt.time.fromisoformat(o), closes=dt.time.fromisoformat(c))
+            for w, o, c in weekly
+        ),
+        special_dates=tuple(
+            SpecialDateEntry(date=dt.date.fromisoformat(d), opens=_time(o), closes=_time(c), note=n)
+            for d, o, c, n in specials
+        ),
+    )
+    ctx = BookingContext(
+        restaurant_id=pk,
+        tenant_id=tenant_id,
+        calendar=calendar,
+        rules=rules,
+        tables=tuple(TableInfo(id=i, name=n, seats=s, combinable=c, virtual=v) for i, n, s, c, v in tables),
+        notify_email=settings["notify_email"] if settings else "",
+        phone_region=_region_of(phone),
+    )
+    spans: dict[int, list[Span]] = {}
+    for table_id, s, e in holds:
+        spans.setdefault(table_id, []).append((dt.datetime.fromisoformat(s), dt.datetime.fromisoformat(e)))
+    return ctx, spans
+
+
+def availability_inputs(
+    *, restaurant_id: int, around: dt.datetime, days_after: int = 8, exclude_booking_id: int | None = None
+) -> tuple[BookingContext, dict[int, list[Span]]] | None:
+    """The rules, calendar, tables and the holds around `around`, read live and consistently.
+
+    On Postgres one statement (its own snapshot); elsewhere (the SQLite demo) the ORM in one transaction.
+    """
+    start, end = around - dt.timedelta(days=2), around + dt.timedelta(days=days_after + 1)
+    if connection.vendor == "postgresql":
+        return _live_postgres(restaurant_id, start, end, exclude_booking_id)
+    with consistent_read():
+        ctx = booking_context(restaurant_id=restaurant_id)
+        if ctx is None:
+            return None
+        return ctx, holds_between(
+            restaurant_id=restaurant_id, start=start, end=end, exclude_booking_id=exclude_booking_id
+        )
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive, single-spaced: how names are compared."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))

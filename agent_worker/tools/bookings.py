@@ -30,7 +30,7 @@ from livekit.agents.llm import Tool
 from agent_worker.state import CallState
 from bookings import availability
 from bookings.models import Booking
-from bookings.selectors import booking_context, booking_find, consistent_read, holds_around
+from bookings.selectors import availability_inputs, booking_context, booking_find
 from bookings.services import (
     BookingInvalid,
     BookingUnavailable,
@@ -146,11 +146,11 @@ def _check_sync(state: CallState, start: dt.datetime, party_size: int) -> str:
     restaurant = _restaurant(state)
     if restaurant is None:
         return "Bookings are not available right now."
-    with consistent_read():
-        ctx = booking_context(restaurant_id=restaurant.pk)
-        if ctx is None:
-            return "Bookings are not available right now."
-        result = availability.check(ctx, holds_around(ctx, start), start, party_size, timezone.now())
+    live = availability_inputs(restaurant_id=restaurant.pk, around=start)
+    if live is None:
+        return "Bookings are not available right now."
+    ctx, holds = live
+    result = availability.check(ctx, holds, start, party_size, timezone.now())
     if result.available:
         return (
             f"Yes: a table for {_people(party_size)} is free on {_when(state, start)}. To book it, read back "

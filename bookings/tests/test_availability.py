@@ -154,3 +154,27 @@ def test_a_service_across_the_spring_forward_gap_is_an_hour_shorter(bookable):
     short = availability.slots_on(ctx, dt.date(2030, 3, 30))
     assert len(normal) - len(short) == 4  # one hour of 15-minute slots does not exist that night
     assert f"{short[-1].astimezone(LONDON):%H:%M}" == "03:00"
+
+
+def test_the_one_statement_read_agrees_with_the_orm_read(bookable):
+    """The Postgres fast path (one statement) and the ORM path (the SQLite demo) see the same world."""
+    from bookings import selectors
+    from bookings.models import DurationRule
+
+    DurationRule.objects.create(restaurant=bookable.restaurant, max_party_size=2, minutes=75)
+    SpecialDate.objects.create(
+        restaurant=bookable.restaurant, date=SATURDAY, opens_at="17:00", closes_at="23:00", note="Gala"
+    )
+    keep = book(bookable, at(SATURDAY, "19:00"), party=2)
+    moved = book(bookable, at(SATURDAY, "20:00"), party=8)
+    fast = selectors.availability_inputs(restaurant_id=bookable.restaurant.pk, around=at(SATURDAY, "19:00"))
+    ctx = booking_context(restaurant_id=bookable.restaurant.pk)
+    orm = (ctx, holds_around(ctx, at(SATURDAY, "19:00")))
+    assert fast is not None
+    assert fast[0] == orm[0]
+    assert {k: sorted(v) for k, v in fast[1].items()} == {k: sorted(v) for k, v in orm[1].items()}
+    without = selectors.availability_inputs(
+        restaurant_id=bookable.restaurant.pk, around=at(SATURDAY, "19:00"), exclude_booking_id=moved.pk
+    )
+    assert without is not None
+    assert sum(len(v) for v in without[1].values()) == keep.holds.count() == 1
