@@ -54,10 +54,10 @@ def main() -> None:
     if created:
         for weekday in range(7):
             OpeningHours.objects.create(
-                restaurant=restaurant, weekday=weekday, opens_at="12:00", closes_at="15:00"
+                restaurant=restaurant, weekday=weekday, opens_at=dt.time(12, 0), closes_at=dt.time(15, 0)
             )
             OpeningHours.objects.create(
-                restaurant=restaurant, weekday=weekday, opens_at="18:30", closes_at="00:30"
+                restaurant=restaurant, weekday=weekday, opens_at=dt.time(18, 30), closes_at=dt.time(0, 30)
             )
         BookingSettings.objects.create(restaurant=restaurant, enabled=True, max_days_ahead=90)
         for i in range(TABLES):

@@ -469,8 +469,10 @@ class BookingAdmin(TenantScopedMixin, admin.ModelAdmin):
             )
         if data["status"] != current.status:
             services.booking_status_set(booking=current, status=data["status"])
-        contact = {f: data[f] for f in ("name", "phone", "email", "notes")}
-        Booking.objects.filter(pk=current.pk).update(**contact, updated_at=timezone.now())
+        booking = Booking.objects.get(pk=current.pk)
+        for field in ("name", "phone", "email", "notes"):
+            setattr(booking, field, data[field])
+        booking.save(update_fields=["name", "phone", "email", "notes", "updated_at"])  # audited
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         pass  # tables are held through the services, never through the form

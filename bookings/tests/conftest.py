@@ -21,8 +21,12 @@ def bookable(world_a):
     restaurant.save()
     OpeningHours.objects.filter(restaurant=restaurant).delete()
     for day in range(7):
-        OpeningHours.objects.create(restaurant=restaurant, weekday=day, opens_at="12:00", closes_at="14:30")
-        OpeningHours.objects.create(restaurant=restaurant, weekday=day, opens_at="18:00", closes_at="01:00")
+        OpeningHours.objects.create(
+            restaurant=restaurant, weekday=day, opens_at=dt.time(12, 0), closes_at=dt.time(14, 30)
+        )
+        OpeningHours.objects.create(
+            restaurant=restaurant, weekday=day, opens_at=dt.time(18, 0), closes_at=dt.time(1, 0)
+        )
     BookingSettingsFactory(restaurant=restaurant, notify_email="bookings@alpha.example")
     tables = [
         TableFactory(restaurant=restaurant, name="T1", seats=2),

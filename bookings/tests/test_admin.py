@@ -33,7 +33,7 @@ def _booking(world, name: str, start=SEVEN_PM, party=2, **extra) -> Booking:
 def two_books(bookable, world_b):
     BookingSettingsFactory(restaurant=world_b.restaurant)
     TableFactory(restaurant=world_b.restaurant, name="B1", seats=4)
-    world_b.restaurant.opening_hours.update(weekday=5, opens_at="18:00", closes_at="23:00")
+    world_b.restaurant.opening_hours.update(weekday=5, opens_at=dt.time(18, 0), closes_at=dt.time(23, 0))
     a = _booking(bookable, "Alice Alpha", notes="nut allergy")
     b = booking_create(
         restaurant=world_b.restaurant,

@@ -80,7 +80,7 @@ def test_a_holiday_closes_bookings_and_offers_the_next_days_times(bookable):
 
 def test_special_hours_replace_the_week(bookable):
     SpecialDate.objects.create(
-        restaurant=bookable.restaurant, date=SATURDAY, opens_at="10:00", closes_at="12:00"
+        restaurant=bookable.restaurant, date=SATURDAY, opens_at=dt.time(10, 0), closes_at=dt.time(12, 0)
     )
     assert ask(bookable, at(SATURDAY, "10:00")).available
     assert ask(bookable, at(SATURDAY, "19:00")).reason == "closed"
@@ -148,7 +148,9 @@ def test_dst_days_keep_local_wall_clock_times(bookable, day, hhmm, utc):
 def test_a_service_across_the_spring_forward_gap_is_an_hour_shorter(bookable):
     restaurant = bookable.restaurant
     OpeningHours.objects.filter(restaurant=restaurant).delete()
-    OpeningHours.objects.create(restaurant=restaurant, weekday=5, opens_at="22:00", closes_at="04:00")
+    OpeningHours.objects.create(
+        restaurant=restaurant, weekday=5, opens_at=dt.time(22, 0), closes_at=dt.time(4, 0)
+    )
     ctx = booking_context(restaurant_id=restaurant.pk)
     normal = availability.slots_on(ctx, dt.date(2030, 3, 23))
     short = availability.slots_on(ctx, dt.date(2030, 3, 30))
@@ -163,7 +165,11 @@ def test_the_one_statement_read_agrees_with_the_orm_read(bookable):
 
     DurationRule.objects.create(restaurant=bookable.restaurant, max_party_size=2, minutes=75)
     SpecialDate.objects.create(
-        restaurant=bookable.restaurant, date=SATURDAY, opens_at="17:00", closes_at="23:00", note="Gala"
+        restaurant=bookable.restaurant,
+        date=SATURDAY,
+        opens_at=dt.time(17, 0),
+        closes_at=dt.time(23, 0),
+        note="Gala",
     )
     keep = book(bookable, at(SATURDAY, "19:00"), party=2)
     moved = book(bookable, at(SATURDAY, "20:00"), party=8)
