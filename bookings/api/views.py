@@ -19,15 +19,11 @@ from rest_framework.response import Response
 from bookings.api.authentication import ApiKeyAuthentication
 from bookings.models import Booking
 from bookings.services import booking_cancel, booking_create
+from calls.api.connection_details import ErrorSerializer  # one error shape, one schema component
 from calls.contract import PUBLIC_ID_PATTERN
 from core.errors import ApplicationError
 from tenants.models import Restaurant
 from tenants.scoping import TenantScopedAPIMixin
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = serializers.CharField(help_text="A stable machine-readable code, e.g. unavailable.")
-    detail = serializers.CharField(help_text="What is wrong, in words a person can act on.")
 
 
 def _error(code: str, detail: str, http_status: int, **extra: Any) -> Response:
