@@ -7,6 +7,8 @@ from django.db import InterfaceError, OperationalError
 
 
 @shared_task(
+    # Pinned: a rename must never strand messages queued by the previous release.
+    name="bookings.tasks.booking_notify",
     autoretry_for=(OperationalError, InterfaceError, OSError),
     retry_backoff=5,
     retry_backoff_max=600,

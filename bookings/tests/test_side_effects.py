@@ -104,3 +104,21 @@ def test_migrations_apply_on_sqlite_for_the_zero_configuration_run(tmp_path: Pat
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "sqlite True"
+
+
+def test_the_demo_seed_switches_bookings_on_once_and_keeps_owners_edits(db):
+    from bookings.demo import demo_bookings_seed
+    from bookings.models import Table
+    from tenants.demo import demo_tenant_seed
+    from tenants.selectors import demo_restaurant_list
+
+    demo_tenant_seed(owner_password=None)
+    count = demo_bookings_seed()
+    restaurants = list(demo_restaurant_list())
+    assert count == len(restaurants) > 1
+    assert all(BookingSettings.objects.get(restaurant=r).enabled for r in restaurants)
+    assert Table.objects.filter(restaurant=restaurants[-1], is_virtual=True).count() == 30
+    BookingSettings.objects.filter(restaurant=restaurants[0]).update(slot_interval_minutes=30)
+    demo_bookings_seed()
+    assert BookingSettings.objects.get(restaurant=restaurants[0]).slot_interval_minutes == 30
+    assert Table.objects.filter(restaurant=restaurants[0]).count() == 6
