@@ -86,6 +86,16 @@ def worlds(draw):
     return ctx, holds, day, draw(st.integers(1, 10))
 
 
+def _first_instant(naive: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """The first real minute at which the wall clock reads `naive` or later (a time in the spring-forward
+    gap: the moment the clocks jump), found by stepping back a minute at a time."""
+    t = naive.replace(tzinfo=zone, fold=0).astimezone(dt.UTC)
+    step = dt.timedelta(minutes=1)
+    while (t - step).astimezone(zone).replace(tzinfo=None) >= naive:
+        t -= step
+    return t
+
+
 def _reference_open_starts(ctx: BookingContext, day: dt.date) -> set[tuple[dt.date, dt.time]]:
     """Local (date, time) pairs at which a service that opens on `day` may take a booking: walked minute by
     minute in wall-clock time from each opening time, as a person reading the hours would."""
@@ -101,8 +111,7 @@ def _reference_open_starts(ctx: BookingContext, day: dt.date) -> set[tuple[dt.da
         start = dt.datetime.combine(day, opens)
         end = dt.datetime.combine(day + dt.timedelta(days=closes <= opens), closes)
         # Real elapsed minutes from opening to closing, so a DST change shortens or lengthens the night.
-        real_start = start.replace(tzinfo=zone).astimezone(dt.UTC)
-        real_end = end.replace(tzinfo=zone).astimezone(dt.UTC)
+        real_start, real_end = _first_instant(start, zone), _first_instant(end, zone)
         t = real_start
         while t <= real_end - ctx.rules.last_seating:
             local = t.astimezone(zone)
