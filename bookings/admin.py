@@ -469,10 +469,13 @@ class BookingAdmin(TenantScopedMixin, admin.ModelAdmin):
             )
         if data["status"] != current.status:
             services.booking_status_set(booking=current, status=data["status"])
-        booking = Booking.objects.get(pk=current.pk)
-        for field in ("name", "phone", "email", "notes"):
-            setattr(booking, field, data[field])
-        booking.save(update_fields=["name", "phone", "email", "notes", "updated_at"])  # audited
+        services.booking_contact_set(
+            booking=Booking.objects.get(pk=current.pk),
+            name=data["name"],
+            phone=data["phone"],
+            email=data["email"],
+            notes=data["notes"],
+        )
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         pass  # tables are held through the services, never through the form

@@ -355,3 +355,14 @@ def booking_notes_set(*, booking: Booking, notes: str) -> Booking:
     booking.notes = " ".join(notes.split())[:500]
     booking.save(update_fields=["notes", "updated_at"])
     return booking
+
+
+def booking_contact_set(*, booking: Booking, name: str, phone: str, email: str, notes: str) -> Booking:
+    """Correct the diner's details (the admin). The phone is stored in E.164, like every other booking's."""
+    name, email = _validate_contact(name, email)
+    ctx = _context_or_404(booking.restaurant_id)
+    booking.name, booking.email = name, email
+    booking.phone = phone_normalise(phone, region=ctx.phone_region) if phone.strip() else ""
+    booking.notes = " ".join(notes.split())[:500]
+    booking.save(update_fields=["name", "phone", "email", "notes", "updated_at"])
+    return booking

@@ -234,3 +234,24 @@ def test_booking_setup_is_scoped_and_sets_a_covers_capacity(two_books):
     assert Table.objects.filter(restaurant=a_world.restaurant, is_virtual=True, is_active=True).count() == 30
     assert BookingSettings.objects.get(restaurant=a_world.restaurant).slot_interval_minutes == 30
     assert not Table.objects.filter(restaurant=b_world.restaurant, is_virtual=True).exists()
+
+
+def test_an_owner_corrects_the_phone_and_it_is_stored_in_e164(two_books):
+    a_world, _, a, _ = two_books
+    client = a_world.client_for(a_world.owner)
+    form = {
+        "status": "confirmed",
+        "name": "Alice A.",
+        "email": "",
+        "notes": "",
+        "date": "2030-01-12",
+        "time": "19:00",
+        "party": 2,
+    }
+    client.post(f"{BOOK}{a.pk}/change/", {**form, "phone": "020 7946 0011"})
+    a.refresh_from_db()
+    assert (a.name, a.phone) == ("Alice A.", "+442079460011")
+    response = client.post(f"{BOOK}{a.pk}/change/", {**form, "phone": "12"}, follow=True)
+    assert "Not saved: “12” is not a phone number" in response.content.decode()
+    a.refresh_from_db()
+    assert a.phone == "+442079460011"
