@@ -21,8 +21,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from asgiref.sync import sync_to_async
-from django.db import close_old_connections
 from django.utils import timezone
 from livekit.agents import RunContext, function_tool
 from livekit.agents.llm import Tool
@@ -41,6 +39,7 @@ from bookings.services import (
     phone_normalise,
 )
 from bookings.spoken import spoken_datetime, spoken_reference, spoken_time
+from core.db import db_call
 from core.errors import ApplicationError
 from tenants.models import Restaurant
 
@@ -59,20 +58,9 @@ SAFETY = (
 )
 
 
-def _with_connection_hygiene(fn: Callable[..., T], **kwargs: Any) -> T:
-    # What Django does around a request: drop a connection that is broken or past CONN_MAX_AGE, so a
-    # long-lived worker thread never reuses a dead one (and with CONN_MAX_AGE=0 none is left open).
-    close_old_connections()
-    try:
-        return fn(**kwargs)
-    finally:
-        close_old_connections()
-
-
 async def _off_loop(fn: Callable[..., T], **kwargs: Any) -> T:
-    """Run database work in a worker thread, bounded: a slow database must not freeze the conversation."""
-    run = sync_to_async(_with_connection_hygiene, thread_sensitive=False)
-    return await asyncio.wait_for(run(fn, **kwargs), TOOL_TIMEOUT_SECONDS)
+    """Database work as in a request (core.db), bounded: a slow database must not freeze the conversation."""
+    return await asyncio.wait_for(db_call(fn, **kwargs), TOOL_TIMEOUT_SECONDS)
 
 
 def _restaurant(state: CallState) -> Restaurant | None:
