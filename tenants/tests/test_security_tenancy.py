@@ -12,7 +12,6 @@ from django.utils import timezone
 from bookings.models import Booking, BookingSettings, BookingTable, DurationRule, Table
 from calls.models import CallRecord, CallRefusalCount
 from owners.models import OwnerAlert
-from webhooks.models import WebhookEvent
 from tenants.models import (
     Membership,
     MenuCategory,
@@ -24,6 +23,7 @@ from tenants.models import (
 )
 from tenants.services import restaurant_child_models, restaurant_tenant_change
 from tenants.tests.factories import MembershipFactory, MenuCategoryFactory, RestaurantFactory, TenantFactory
+from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db
 
