@@ -80,6 +80,8 @@ class BookingOutputSerializer(serializers.ModelSerializer):
 
 class _Scoped(TenantScopedAPIMixin, GenericAPIView):
     authentication_classes = [ApiKeyAuthentication]
+    # What DRF's OPTIONS (metadata) describes; each operation still uses its own input serializer.
+    serializer_class = BookingOutputSerializer
 
     def restaurant(self, public_id: str) -> Restaurant | None:
         return Restaurant.objects.filter(public_id=public_id, tenant_id__in=self.caller_tenant_ids()).first()
