@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/login/", RedirectView.as_view(url="/admin/login/"), name="login"),
     path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/bookings/", include("bookings.api.urls")),
     path("api/v1/", include("restapi.urls")),
     path("api/", include("calls.api.urls")),
     path("", include("web.urls")),

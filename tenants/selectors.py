@@ -63,12 +63,15 @@ def restaurant_snapshot_from_db(*, public_id: str) -> RestaurantSnapshot | None:
     """
     row = (
         Restaurant.objects.filter(public_id=public_id)
+        # booking_settings__enabled: a reverse one-to-one (bookings app) read by name, one LEFT JOIN,
+        # so the catalog does not import bookings; the agent only needs to know whether to offer them.
         .values(
             "pk",
             "tenant__status",
             "tenant__max_concurrent_sessions",
             "is_active",
             "went_live_at",
+            "booking_settings__enabled",
             *RESTAURANT_FIELDS,
         )
         .first()
@@ -93,6 +96,7 @@ def restaurant_snapshot_from_db(*, public_id: str) -> RestaurantSnapshot | None:
         tenant_active=row["tenant__status"] == Tenant.Status.ACTIVE,
         active=row["is_active"],
         live=row["went_live_at"] is not None,
+        bookings_enabled=bool(row["booking_settings__enabled"]),
         weekly_hours=tuple(
             WeeklyInterval(weekday=h["weekday"], opens=h["opens_at"], closes=h["closes_at"])
             for h in hours.values("weekday", "opens_at", "closes_at")

@@ -115,6 +115,8 @@ class RestaurantSnapshot(_Frozen):
     greeting: str = ""
     voice: str = ""
     extra_instructions: str = ""
+    # Only whether the agent may offer bookings: availability is always read live (bookings/selectors.py).
+    bookings_enabled: bool = False
     weekly_hours: tuple[WeeklyInterval, ...] = ()
     special_dates: tuple[SpecialDateEntry, ...] = ()
     categories: tuple[MenuCategorySnapshot, ...] = ()

@@ -10,8 +10,18 @@ from __future__ import annotations
 from livekit.agents.llm import Tool, Toolset
 
 from agent_worker.state import CallState
-from agent_worker.tools import contact, feedback, hours, menu, phone
+from agent_worker.tools import bookings, contact, feedback, hours, menu, phone
 
 
 def tools_for(state: CallState) -> list[Tool | Toolset]:
-    return [*hours.TOOLS, *menu.TOOLS, *contact.TOOLS, *feedback.TOOLS, *phone.tools_for_call(state)]
+    # Bookings only where the owner switched them on; the snapshot carries just that flag, the tools read
+    # availability live from Postgres. Phone tools only on phone calls (phone.tools_for_call decides).
+    booking_tools = bookings.TOOLS if state.snapshot.bookings_enabled else []
+    return [
+        *hours.TOOLS,
+        *menu.TOOLS,
+        *contact.TOOLS,
+        *feedback.TOOLS,
+        *booking_tools,
+        *phone.tools_for_call(state),
+    ]

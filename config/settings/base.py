@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "webhooks",
     "restapi",
     "telephony",
+    "bookings",
 ]
 
 MIDDLEWARE = [

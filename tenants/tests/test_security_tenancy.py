@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from bookings.models import Booking, BookingSettings, BookingTable, DurationRule, Table
 from calls.models import CallRecord, CallRefusalCount, Message
 from owners.models import OwnerAlert
 from telephony.models import PhoneNumber
@@ -59,6 +62,11 @@ EXPECTED_PARENTS = {
     WebhookEvent: ["restaurant_id"],
     Message: ["restaurant_id"],
     PhoneNumber: ["restaurant_id"],
+    BookingSettings: ["restaurant_id"],
+    DurationRule: ["restaurant_id"],
+    Table: ["restaurant_id"],
+    Booking: ["restaurant_id"],
+    BookingTable: ["restaurant_id"],
 }
 
 
@@ -121,6 +129,34 @@ def _rows(world) -> dict[type, object]:
         ),
         PhoneNumber: PhoneNumber.objects.create(
             number=f"+4420794601{restaurant.pk % 100:02d}", restaurant=restaurant
+        ),
+        **_booking_rows(restaurant),
+    }
+
+
+def _booking_rows(restaurant) -> dict[type, object]:
+    start = timezone.now() + dt.timedelta(days=3)
+    table = Table.objects.create(restaurant=restaurant, name="T1", seats=2)
+    booking = Booking.objects.create(
+        restaurant=restaurant,
+        reference=f"R{restaurant.pk:05d}",
+        party_size=2,
+        start_at=start,
+        end_at=start + dt.timedelta(hours=1),
+        service_date=start.date(),
+        name="Ada",
+    )
+    return {
+        BookingSettings: BookingSettings.objects.create(restaurant=restaurant),
+        DurationRule: DurationRule.objects.create(restaurant=restaurant, max_party_size=2, minutes=60),
+        Table: table,
+        Booking: booking,
+        BookingTable: BookingTable.objects.create(
+            restaurant=restaurant,
+            booking=booking,
+            table=table,
+            start_at=booking.start_at,
+            end_at=booking.end_at,
         ),
     }
 
