@@ -30,7 +30,6 @@ from tenants.tests.factories import (
 from web.tests.test_widget_browser import (  # noqa: F401 (fixtures)
     ARTIFACTS,
     STATE_TIMEOUT_MS,
-    browser,
     host_page,
     host_site,
     wait_for_state,
@@ -41,7 +40,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
-def owner_page(request: pytest.FixtureRequest, browser: Any) -> Any:  # noqa: F811 (the imported fixture)
+def owner_page(request: pytest.FixtureRequest, browser: Any) -> Any:
     width = request.param
     context = browser.new_context(viewport={"width": width, "height": 900 if width > 500 else 844})
     context.set_default_timeout(STATE_TIMEOUT_MS)

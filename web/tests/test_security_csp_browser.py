@@ -11,8 +11,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from web.tests.test_widget_browser import CHROMIUM_ARGS, browser  # noqa: F401 - the shared fixture
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
@@ -25,7 +23,7 @@ document.addEventListener('securitypolicyviolation', (e) => window.__violations.
 
 
 @pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
-def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:  # noqa: F811
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": request.param, "height": 800})
     context.set_default_timeout(15_000)
     page = context.new_page()

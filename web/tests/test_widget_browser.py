@@ -8,8 +8,6 @@ The agent-side states (listening, thinking, speaking, transcript) are driven by 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,58 +24,13 @@ from tenants.tests.factories import AllowedOriginFactory, RestaurantFactory, Ten
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
-CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-]
 STATE_TIMEOUT_MS = 20_000
 
 
-def _chromium() -> str | None:
-    explicit = os.environ.get("CHROMIUM_PATH")
-    if explicit:
-        return explicit
-    return next((path for path in CHROMIUM_CANDIDATES if Path(path).exists()), None) or shutil.which(
-        "chromium"
-    )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium()
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the browser tests: .ci/run installs Debian's chromium.")
-        pytest.skip("Chromium is not installed (apt-get install chromium); CI always runs these.")
+@pytest.fixture(scope="module", autouse=True)
+def _widget_built() -> None:
     if not (Path(settings.BASE_DIR) / "static" / "widget.js").exists():
         pytest.fail("static/widget.js is missing: build it with `make widget`.")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make around it
-    # are still plain synchronous code.
-    # Only for this module: Django's deploy checks (run by other tests) rightly refuse this variable.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            instance = playwright.chromium.launch(
-                executable_path=executable, headless=True, args=CHROMIUM_ARGS
-            )
-            yield instance
-            instance.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @dataclass
