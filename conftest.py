@@ -54,6 +54,18 @@ def fake_livekit(settings: Any, _fake_livekit_server: FakeLiveKit) -> Iterator[F
 
 
 @pytest.fixture(autouse=True)
+def _celery_join_allowed() -> Iterator[None]:
+    """Eager tasks run from several threads at once (concurrent bookings, the live server) race on
+    Celery's process-wide "inside a task" flag: each saves and restores it around its own run, so the
+    last to finish can leave it set, and every later `.delay().get()` in the suite fails with "Never
+    call result.get() within a task". No test body runs inside a task: start each with the flag clear."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache() -> Any:
     # Test settings point at their own Redis database and key prefix, so this never touches real data.
     from core.redis import snapshot_breaker
