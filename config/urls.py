@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.views import RateLimitedPasswordResetView
+from config.errors import server_error_or_unavailable
 from config.health import healthz, readyz
 from config.metrics import metrics_view
 
@@ -28,3 +29,6 @@ urlpatterns = [
     path("api/", include("calls.api.urls")),
     path("", include("web.urls")),
 ]
+
+# A database outage answers a plain 503 page (JSON under /api/) with Retry-After, never a 500.
+handler500 = server_error_or_unavailable
