@@ -113,18 +113,7 @@ def session_create(
         raise NotLive(NOT_LIVE_DETAIL)
 
     # Validated (and size-checked) before a line is taken, so a bad request never holds one.
-    try:
-        metadata = JobMetadata(
-            restaurant_id=snapshot.public_id,
-            tenant_id=snapshot.tenant_id,
-            language=language,
-            context=context,
-            request_id=request_id or None,
-        ).to_json()
-    except ValueError as exc:
-        raise errors.ApplicationError(
-            f"The session details are not valid: {str(exc).splitlines()[-1][:200]}"
-        ) from exc
+    metadata = _checked_metadata(snapshot, language, context, request_id)
 
     room = f"hl-{snapshot.public_id}-{uuid.uuid4().hex}"
     log_context_bind(room=room, restaurant_id=snapshot.public_id)
@@ -147,6 +136,11 @@ def session_create(
             "The voice service is unavailable right now. Please try again shortly."
         ) from exc
 
+    return _session_details(room)
+
+
+def _session_details(room: str) -> SessionDetails:
+    """The diner's way into an admitted, dispatched room: a token for that room only."""
     identity = f"diner-{uuid.uuid4().hex[:12]}"
     ttl = settings.PARTICIPANT_TOKEN_TTL
     logger.info("session created")  # the request id, room and restaurant come from the log context
@@ -269,16 +263,7 @@ async def asession_create(
             "The voice service is unavailable right now. Please try again shortly."
         ) from exc
 
-    identity = f"diner-{uuid.uuid4().hex[:12]}"
-    ttl = settings.PARTICIPANT_TOKEN_TTL
-    logger.info("session created")
-    return SessionDetails(
-        server_url=settings.LIVEKIT_PUBLIC_URL or settings.LIVEKIT_URL,
-        participant_token=participant_token_create(room=room, identity=identity, ttl=ttl),
-        room_name=room,
-        participant_identity=identity,
-        expires_at=timezone.now() + ttl,
-    )
+    return _session_details(room)
 
 
 def session_availability_check(*, public_id: str, origin: str | None, own_origin: str | None = None) -> None:
