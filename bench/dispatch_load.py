@@ -184,6 +184,7 @@ def seed() -> tuple[str, dict[str, str]]:
     from django.conf import settings
     from django.core.cache import cache
     from django.db import connections
+    from django.utils import timezone
 
     from tenants.models import AllowedOrigin, Restaurant, Tenant
 
@@ -191,6 +192,8 @@ def seed() -> tuple[str, dict[str, str]]:
     Tenant.objects.filter(pk=tenant.pk).update(max_concurrent_sessions=10_000_000, status="active")
     AllowedOrigin.objects.get_or_create(tenant=tenant, origin=ORIGIN)
     restaurant, _ = Restaurant.objects.get_or_create(tenant=tenant, name="Bench load bistro")
+    # New restaurants start not live (the owner's go-live step); the bench's one takes calls.
+    Restaurant.objects.filter(pk=restaurant.pk).update(went_live_at=timezone.now())
     cache.clear()  # the bench's own Redis database and prefix: stale slots and throttle windows go
     db = settings.DATABASES["default"]
     database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
@@ -347,6 +350,8 @@ def main() -> None:
         # Out of the way for a benchmark, which is one client sending thousands of call starts.
         "CONNECTION_DETAILS_RATE_PER_IP": "100000000/minute",
         "CONNECTION_DETAILS_RATE_PER_RESTAURANT": "100000000/minute",
+        # The per-client cap on simultaneous calls (3) would refuse a load generator on one address.
+        "CONNECTION_DETAILS_CONCURRENT_PER_CLIENT": "0",
     }
     # The Dockerfile's CMD with the host narrowed to loopback.
     uvicorn_cmd = [
