@@ -7,15 +7,25 @@ from typing import Any
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group, User
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin as BaseStaticDeviceAdmin
+from django_otp.plugins.otp_static.admin import StaticTokenInline as BaseStaticTokenInline
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as BaseTOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from accounts.lockout import login_unlock
 from tenants.scoping import is_operator
 
 
 @admin.register(AccessAttempt)
-class AccessAttemptAdmin(admin.ModelAdmin):
+class AccessAttemptAdmin(ModelAdmin):
     list_display = [
         "attempt_time",
         "username",
@@ -64,3 +74,42 @@ class AccessAttemptAdmin(admin.ModelAdmin):
         self.message_user(
             request, f"Unlocked: {removed} record(s) of failed sign-ins cleared.", messages.SUCCESS
         )
+
+
+# --- Django's and django-otp's own admins, on the unfold theme like every other page --------------------
+# Re-registered with unfold's classes first in line; their behaviour (and permissions: operators only, as
+# owners hold no Django model permissions) is the libraries' own.
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, ModelAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin, ModelAdmin):
+    pass
+
+
+class StaticTokenInline(BaseStaticTokenInline, TabularInline):
+    pass
+
+
+for _model, _base in ((TOTPDevice, BaseTOTPDeviceAdmin), (StaticDevice, BaseStaticDeviceAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(BaseTOTPDeviceAdmin, ModelAdmin):
+    pass
+
+
+@admin.register(StaticDevice)
+class StaticDeviceAdmin(BaseStaticDeviceAdmin, ModelAdmin):
+    inlines = [StaticTokenInline]

@@ -9,13 +9,14 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
+from unfold.admin import ModelAdmin
 
 from audit.models import AuditEntry
 from tenants.scoping import TenantScopedMixin, is_operator, owner_tenant_ids, scope_to_tenants
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(TenantScopedMixin, admin.ModelAdmin):
+class AuditEntryAdmin(TenantScopedMixin, ModelAdmin):
     list_display = ["at", "actor_label", "action", "what", "change_summary"]
     list_filter = ["source", "action", "actor_is_operator"]
     search_fields = ["actor_label", "object_repr", "object_id", "detail", "request_id"]
@@ -44,7 +45,7 @@ class AuditEntryAdmin(TenantScopedMixin, admin.ModelAdmin):
         return owner_tenant_ids(request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
-        qs = admin.ModelAdmin.get_queryset(self, request).select_related("tenant")
+        qs = ModelAdmin.get_queryset(self, request).select_related("tenant")
         return qs if is_operator(request) else scope_to_tenants(qs, owner_tenant_ids(request))
 
     def get_list_display(self, request: HttpRequest) -> Any:

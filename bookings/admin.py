@@ -21,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from unfold.admin import ModelAdmin, StackedInline, TabularInline
 
 from bookings import services
 from bookings.models import BookableRestaurant, Booking, BookingSettings, DurationRule, Table
@@ -41,7 +42,7 @@ STATUS_BUTTONS = {
 # --- setup: rules, durations and tables, one page per restaurant ---------------------------------------
 
 
-class BookingSettingsInline(ParentTenantInlineMixin, admin.StackedInline):
+class BookingSettingsInline(ParentTenantInlineMixin, StackedInline):
     model = BookingSettings
     can_delete = False
     max_num = 1
@@ -56,7 +57,7 @@ class BookingSettingsInline(ParentTenantInlineMixin, admin.StackedInline):
     verbose_name_plural = "Booking rules"
 
 
-class DurationRuleInline(ParentTenantInlineMixin, admin.TabularInline):
+class DurationRuleInline(ParentTenantInlineMixin, TabularInline):
     model = DurationRule
     fields = ["max_party_size", "minutes"]
     extra = 0
@@ -65,7 +66,7 @@ class DurationRuleInline(ParentTenantInlineMixin, admin.TabularInline):
     )
 
 
-class TableInline(ParentTenantInlineMixin, admin.TabularInline):
+class TableInline(ParentTenantInlineMixin, TabularInline):
     model = Table
     fields = ["name", "seats", "combinable", "is_active"]
     extra = 0
@@ -90,7 +91,7 @@ class BookingSetupForm(forms.ModelForm):
 
 
 @admin.register(BookableRestaurant)
-class BookingSetupAdmin(TenantScopedMixin, admin.ModelAdmin):
+class BookingSetupAdmin(TenantScopedMixin, ModelAdmin):
     form = BookingSetupForm
     list_display = ["name", "bookings_on", "table_summary", "todays_book"]
     fields = ["name", "timezone", "covers_capacity"]
@@ -229,7 +230,7 @@ class BookingChangeForm(forms.ModelForm):
 
 
 @admin.register(Booking)
-class BookingAdmin(TenantScopedMixin, admin.ModelAdmin):
+class BookingAdmin(TenantScopedMixin, ModelAdmin):
     change_list_template = "admin/bookings/booking/change_list.html"
     form = BookingChangeForm
     # Few, dense columns: the book has to read on a phone at the door as well as at the desk.

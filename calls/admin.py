@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.html import format_html, format_html_join
+from unfold.admin import ModelAdmin
 
 from calls.models import CallRecord, Message
 from calls.outcomes import end_reason_words
@@ -25,7 +26,7 @@ _viewing_request: ContextVar[HttpRequest | None] = ContextVar("_viewing_request"
 
 
 @admin.register(CallRecord)
-class CallRecordAdmin(TenantScopedMixin, admin.ModelAdmin):
+class CallRecordAdmin(TenantScopedMixin, ModelAdmin):
     list_display = [
         "local_start",
         "restaurant_name",
@@ -248,7 +249,7 @@ class UnreadFilter(admin.SimpleListFilter):
 
 
 @admin.register(Message)
-class MessageAdmin(TenantScopedMixin, admin.ModelAdmin):
+class MessageAdmin(TenantScopedMixin, ModelAdmin):
     """Messages callers left with the phone agent. Unread ones are bold; opening one marks it read."""
 
     list_display = ["received", "unread_mark", "restaurant", "caller_name", "call_back", "about_short"]

@@ -2,12 +2,22 @@
 
 The policy itself is CONTENT_SECURITY_POLICY in config/settings/base.py. LiveKit's address is added per
 response from the current settings, so the policy always names the server browsers are sent to.
+
+The admin's theme (django-unfold) drives its menus, tabs and dialogs with Alpine.js, whose standard build
+evaluates the x-data / x-on expressions in unfold's templates with the Function constructor: without
+'unsafe-eval' every admin page stays hidden (unfold's <html x-cloak>). Unfold ships no CSP build of Alpine,
+and its expressions (localStorage, inline statements) are beyond what Alpine's CSP build evaluates, so
+'unsafe-eval' is added on the pages drawn with the admin's templates only (CSP_EVAL_PATH_PREFIXES). It
+lets no injected <script>, on*= handler or javascript: URL run ('unsafe-inline' stays off, as everywhere);
+what it does allow is Alpine attributes in injected markup, which is why the admin still escapes every
+value it prints (Django's autoescape) and the widget and demo pages keep the strict policy.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from csp.constants import UNSAFE_EVAL
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
@@ -30,9 +40,14 @@ class HostlineCSPMiddleware(CSPMiddleware):
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only=report_only)
+        if parts.replace is not None:
+            return parts
+        update = dict(parts.update or {})
         origins = livekit_origins(settings.LIVEKIT_PUBLIC_URL or settings.LIVEKIT_URL)
-        if origins and parts.replace is None:
-            update = dict(parts.update or {})
+        if origins:
             update["connect-src"] = [*update.get("connect-src", []), *origins]
+        if request.path.startswith(tuple(settings.CSP_EVAL_PATH_PREFIXES)):
+            update["script-src"] = [*update.get("script-src", []), UNSAFE_EVAL]
+        if update:
             parts.update = update
         return parts

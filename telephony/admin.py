@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
+from unfold.admin import ModelAdmin
 
 from core.livekit import LiveKitUnavailable
 from core.phone_numbers import e164_display, e164_normalize
@@ -38,7 +39,7 @@ class PhoneNumberForm(forms.ModelForm):
 
 
 @admin.register(PhoneNumber)
-class PhoneNumberAdmin(TenantScopedMixin, admin.ModelAdmin):
+class PhoneNumberAdmin(TenantScopedMixin, ModelAdmin):
     form = PhoneNumberForm
     list_display = ["display_number", "restaurant", "state", "staff", "last_synced_at"]
     list_filter = ["status"]
@@ -47,7 +48,7 @@ class PhoneNumberAdmin(TenantScopedMixin, admin.ModelAdmin):
     actions = ["sync_now"]
     _technical = ["status_detail", "last_synced_at", "livekit_trunk_id", "livekit_rule_id"]
 
-    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:  # type: ignore[override]
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         if is_operator(request):
             return ["number", "restaurant", "staff_number", *self._technical]
         return ["display_number", "restaurant", "staff_number", "status_detail"]

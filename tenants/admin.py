@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
+from unfold.admin import ModelAdmin, TabularInline
 
 from tenants import services
 from tenants.api_keys import api_key_create
@@ -128,7 +129,7 @@ class SpecialDateFormSet(IntervalFormSet):
 # --- inlines -----------------------------------------------------------------------------------------------
 
 
-class OpeningHoursInline(ParentTenantInlineMixin, admin.TabularInline):
+class OpeningHoursInline(ParentTenantInlineMixin, TabularInline):
     model = OpeningHours
     formset = OpeningHoursFormSet
     fields = ["weekday", "opens_at", "closes_at"]
@@ -138,7 +139,7 @@ class OpeningHoursInline(ParentTenantInlineMixin, admin.TabularInline):
     )
 
 
-class SpecialDateInline(ParentTenantInlineMixin, admin.TabularInline):
+class SpecialDateInline(ParentTenantInlineMixin, TabularInline):
     model = SpecialDate
     formset = SpecialDateFormSet
     fields = ["date", "opens_at", "closes_at", "note"]
@@ -146,14 +147,14 @@ class SpecialDateInline(ParentTenantInlineMixin, admin.TabularInline):
     verbose_name_plural = "Special dates (holidays and one-off hours; empty times = closed all day)"
 
 
-class MenuCategoryInline(ParentTenantInlineMixin, admin.TabularInline):
+class MenuCategoryInline(ParentTenantInlineMixin, TabularInline):
     model = MenuCategory
     fields = ["name", "description", "position"]
     extra = 0
     show_change_link = True
 
 
-class MenuItemInline(ParentTenantInlineMixin, admin.TabularInline):
+class MenuItemInline(ParentTenantInlineMixin, TabularInline):
     model = MenuItem
     form = MenuItemForm
     fields = ["name", "description", "price", "currency", "is_available", "position"]
@@ -165,7 +166,7 @@ class MenuItemInline(ParentTenantInlineMixin, admin.TabularInline):
 
 
 @admin.register(Restaurant)
-class RestaurantAdmin(TenantScopedMixin, admin.ModelAdmin):
+class RestaurantAdmin(TenantScopedMixin, ModelAdmin):
     owner_only_add_delete = True
     change_form_template = "admin/tenants/restaurant/change_form.html"
     list_display = ["name", "cuisine", "timezone", "language", "is_active", "public_id"]
@@ -300,7 +301,7 @@ class RestaurantAdmin(TenantScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(MenuCategory)
-class MenuCategoryAdmin(TenantScopedMixin, admin.ModelAdmin):
+class MenuCategoryAdmin(TenantScopedMixin, ModelAdmin):
     list_display = ["name", "restaurant", "position", "item_count"]
     list_filter = [("restaurant", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "restaurant__name"]
@@ -322,7 +323,7 @@ class MenuCategoryAdmin(TenantScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(MenuItem)
-class MenuItemAdmin(TenantScopedMixin, admin.ModelAdmin):
+class MenuItemAdmin(TenantScopedMixin, ModelAdmin):
     form = MenuItemForm
     list_display = ["name", "category", "restaurant", "price", "currency", "is_available", "position"]
     list_editable = ["is_available"]
@@ -353,13 +354,13 @@ class MenuItemAdmin(TenantScopedMixin, admin.ModelAdmin):
 # --- operators only ----------------------------------------------------------------------------------------
 
 
-class MembershipInline(OperatorOnlyMixin, admin.TabularInline):
+class MembershipInline(OperatorOnlyMixin, TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
-class AllowedOriginInline(OperatorOnlyMixin, admin.TabularInline):
+class AllowedOriginInline(OperatorOnlyMixin, TabularInline):
     model = AllowedOrigin
     extra = 0
 
@@ -374,7 +375,7 @@ class ApiKeyForm(forms.ModelForm):
         fields = ["name", "scopes", "revoked_at"]
 
 
-class ApiKeyInline(OperatorOnlyMixin, admin.TabularInline):
+class ApiKeyInline(OperatorOnlyMixin, TabularInline):
     model = ApiKey
     form = ApiKeyForm
     extra = 0
@@ -448,7 +449,7 @@ class OnboardTenantForm(forms.Form):
 
 
 @admin.register(Tenant)
-class TenantAdmin(OperatorOnlyMixin, admin.ModelAdmin):
+class TenantAdmin(OperatorOnlyMixin, ModelAdmin):
     change_list_template = "admin/tenants/tenant/change_list.html"
     list_display = ["name", "slug", "status", "max_concurrent_sessions", "restaurant_count", "created_at"]
     list_filter = ["status"]
@@ -545,7 +546,7 @@ class TenantAdmin(OperatorOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(MenuImport)
-class MenuImportAdmin(TenantScopedMixin, admin.ModelAdmin):
+class MenuImportAdmin(TenantScopedMixin, ModelAdmin):
     """What became of each uploaded menu file; read-only, and only the user's own tenants'."""
 
     list_display = ["restaurant", "filename", "mode", "status", "summary", "created_by", "created_at"]

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
+from unfold.admin import ModelAdmin, TabularInline
 
 from tenants.scoping import TenantScopedMixin, is_operator, owner_tenant_ids
 from webhooks import events, services
@@ -54,7 +55,7 @@ def _show_secret(request: HttpRequest, endpoint: WebhookEndpoint, what: str) -> 
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(TenantScopedMixin, admin.ModelAdmin):
+class WebhookEndpointAdmin(TenantScopedMixin, ModelAdmin):
     form = WebhookEndpointForm
     owner_only_add_delete = True
     list_display = ["url", "description", "is_enabled", "consecutive_failures", "disabled_reason"]
@@ -96,7 +97,7 @@ class WebhookEndpointAdmin(TenantScopedMixin, admin.ModelAdmin):
         self.message_user(request, "Enabled.", messages.SUCCESS)
 
 
-class WebhookAttemptInline(TenantScopedMixin, admin.TabularInline):
+class WebhookAttemptInline(TenantScopedMixin, TabularInline):
     model = WebhookAttempt
     extra = 0
     can_delete = False
@@ -110,7 +111,7 @@ class WebhookAttemptInline(TenantScopedMixin, admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(TenantScopedMixin, admin.ModelAdmin):
+class WebhookDeliveryAdmin(TenantScopedMixin, ModelAdmin):
     list_display = [
         "event",
         "event_type",

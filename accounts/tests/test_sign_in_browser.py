@@ -52,7 +52,7 @@ def _sign_in(page: Any, base: str, username: str, password: str) -> None:
     page.goto(f"{base}/admin/login/?next=/admin/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("input[type=submit]")
+    page.click("#login-form [type=submit]")
 
 
 def test_an_operator_enrols_then_signs_in_with_a_code(page: Any, live_server: Any) -> None:

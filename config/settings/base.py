@@ -29,6 +29,11 @@ CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PLATFORM_BASE_URL: str = env("PLATFORM_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # django-unfold: the responsive admin theme (docs/admin.md). Before django.contrib.admin so its
+    # templates win, and it replaces admin.site with its UnfoldAdminSite when the apps load.
+    "unfold",
+    "unfold.contrib.filters",
+    "unfold.contrib.forms",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -264,6 +269,48 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# --- The admin's theme (django-unfold): title, colours and the sidebar, organised by what owners do.
+# Every sidebar entry carries a permission callback asking the entry's own ModelAdmin (config/admin_nav.py),
+# so an owner never sees a link to a page they cannot open, and operator-only pages stay out of their view.
+UNFOLD = {
+    "SITE_TITLE": "Hostline",
+    "SITE_HEADER": "Hostline",
+    "SITE_SUBHEADER": "Restaurants, hours and menus",
+    "SITE_URL": "/",
+    "SITE_SYMBOL": "restaurant",
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": True,
+    "BORDER_RADIUS": "6px",
+    # Hostline's teal (the widget's default accent), as unfold's primary scale.
+    "COLORS": {
+        "primary": {
+            "50": "#f0fdfa",
+            "100": "#ccfbf1",
+            "200": "#99f6e4",
+            "300": "#5eead4",
+            "400": "#2dd4bf",
+            "500": "#14b8a6",
+            "600": "#0d9488",
+            "700": "#0f766e",
+            "800": "#115e59",
+            "900": "#134e4a",
+            "950": "#042f2e",
+        },
+    },
+    "STYLES": ["config.admin_nav.hostline_admin_css"],
+    "ACCOUNT": {"navigation": "config.admin_nav.account_links"},
+    "SIDEBAR": {
+        "show_search": False,
+        # Everything registered, for operators; owners get only the task list below.
+        "show_all_applications": "config.admin_nav.is_operator",
+        "navigation": "config.admin_nav.sidebar_navigation",
+    },
+}
+
+# Pages drawn with the admin's templates (unfold's Alpine.js): their script-src adds 'unsafe-eval', and only
+# theirs. Why, and what it does and does not allow: config/csp.py.
+CSP_EVAL_PATH_PREFIXES: list[str] = ["/admin/", "/accounts/"]
 
 PARTICIPANT_TOKEN_TTL: timedelta = timedelta(seconds=env.int("PARTICIPANT_TOKEN_TTL_SECONDS", default=600))
 if timedelta(minutes=15) < PARTICIPANT_TOKEN_TTL:

@@ -75,7 +75,7 @@ def test_owner_goes_live_and_the_widget_starts_taking_calls(
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", owner.username)
     page.fill("#id_password", "pw")
-    page.click("input[type=submit]")
+    page.click("#login-form [type=submit]")
     page.wait_for_selector("#hl-owner-panel")
     assert "Not live (4 items left)" in page.inner_text("#hl-owner-panel")
     shot(page, "1-index-not-live")

@@ -66,7 +66,7 @@ def test_the_admin_works_under_the_policy(page, live_server, world_a):
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", world_a.owner.username)
     page.fill("#id_password", "pw")
-    page.click("input[type=submit]")
+    page.click("#login-form [type=submit]")
     page.goto(f"{live_server.url}/admin/tenants/restaurant/{world_a.restaurant.pk}/change/")
 
     # The admin's own JavaScript ran: inline formsets grow their "Add another" links from inlines.js.

@@ -1,0 +1,182 @@
+"""Issue 19: the owner's admin (django-unfold) in real Chromium at 1280 and 390 px, signed in as the demo
+owner: every page an owner works on fits the screen (no sideways scrolling of the page), and the tasks
+themselves work: change a price, 86 a dish from the list, read a call's transcript.
+
+Screenshots of every page land in artifacts/admin-<page>-<width>.png (look at them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from calls.models import CallRecord
+from calls.schema import CallRecordPayload
+from calls.services import call_record_store
+from calls.tests.factories import call_payload
+from tenants.demo import DEMO_OWNER_USERNAME, demo_tenant_seed
+from tenants.models import MenuCategory, MenuItem, Restaurant
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(600),  # a page a few seconds each in Chromium, at two widths
+]
+
+ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+
+
+@pytest.fixture
+def demo(db: None) -> Restaurant:
+    demo_tenant_seed(owner_password=None)
+    restaurant = Restaurant.objects.filter(tenant__slug="demo").order_by("pk").first()
+    assert restaurant is not None
+    return restaurant
+
+
+@pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
+def page(request: pytest.FixtureRequest, browser: Any, live_server: Any, demo: Restaurant) -> Iterator[Any]:
+    width = request.param
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=DEMO_OWNER_USERNAME))
+    context = browser.new_context(viewport={"width": width, "height": 900 if width > 500 else 844})
+    context.set_default_timeout(15_000)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    page.width = width
+    page.base = live_server.url
+    yield page
+    context.close()
+    assert errors == [], "no script errors and no CSP violations"
+
+
+def visit(page: Any, path: str, name: str) -> None:
+    """Open an admin page, check it fits the screen, and keep a screenshot."""
+    response = page.goto(page.base + path)
+    assert response.status == 200, path
+    page.locator("#content").wait_for()
+    shot(page, name)
+    overflow = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), f"{path} scrolls sideways at {page.width} px: {overflow}"
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"admin-{name}-{page.width}.png"), full_page=True)
+
+
+def on_screen(page: Any, locator: Any) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= page.width
+
+
+def test_every_owner_page_fits_the_screen(page: Any, demo: Restaurant) -> None:
+    category = MenuCategory.objects.filter(restaurant=demo).order_by("pk").first()
+    item = MenuItem.objects.filter(restaurant=demo).order_by("pk").first()
+    assert category is not None and item is not None
+    pages = {
+        "index": "/admin/",
+        "restaurants": "/admin/tenants/restaurant/",
+        "restaurant": f"/admin/tenants/restaurant/{demo.pk}/change/",
+        "agent": f"/admin/tenants/restaurant/{demo.pk}/agent/",
+        "dashboard": "/admin/tenants/restaurant/dashboard/",
+        "categories": "/admin/tenants/menucategory/",
+        "category": f"/admin/tenants/menucategory/{category.pk}/change/",
+        "items": "/admin/tenants/menuitem/",
+        "item": f"/admin/tenants/menuitem/{item.pk}/change/",
+        "imports": "/admin/tenants/menuimport/",
+        "import": f"/admin/tenants/restaurant/{demo.pk}/menu/import/",
+        "calls": "/admin/calls/callrecord/",
+        "messages": "/admin/calls/message/",
+        "bookings": "/admin/bookings/booking/",
+        "booking-setup": "/admin/bookings/bookablerestaurant/",
+        "booking-setup-page": f"/admin/bookings/bookablerestaurant/{demo.pk}/change/",
+        "audit": "/admin/audit/auditentry/",
+        "phone-numbers": "/admin/telephony/phonenumber/",
+        "webhooks": "/admin/webhooks/webhookendpoint/",
+    }
+    for name, path in pages.items():
+        visit(page, path, name)
+
+    # The restaurant page lists its hours and its special dates; their inputs stay on the screen.
+    visit(page, f"/admin/tenants/restaurant/{demo.pk}/change/", "restaurant")
+    closes = page.locator("[name='opening_hours-0-closes_at']")
+    if closes.count():
+        closes.scroll_into_view_if_needed()
+        assert on_screen(page, closes), "an hours row's closing time is on the screen"
+
+
+def test_the_owner_changes_a_price(page: Any, demo: Restaurant) -> None:
+    item = MenuItem.objects.filter(restaurant=demo).order_by("pk").first()
+    assert item is not None
+    visit(page, f"/admin/tenants/menuitem/{item.pk}/change/", "item")
+    price = page.locator("#id_price")
+    assert on_screen(page, price)
+    price.fill("23.40")
+    page.locator("#submit-row [name=_save], button[name=_save]").first.click()
+    page.wait_for_url("**/admin/tenants/menuitem/**")
+    item.refresh_from_db()
+    assert item.price == Decimal("23.40")
+    assert page.get_by_text("was changed successfully").first.is_visible()
+    shot(page, "item-saved")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+
+
+def test_the_owner_86s_a_dish_from_the_menu_list(page: Any, demo: Restaurant) -> None:
+    item = MenuItem.objects.filter(restaurant=demo, is_available=True).order_by("pk").first()
+    assert item is not None
+    visit(page, f"/admin/tenants/menuitem/?restaurant__id__exact={demo.pk}", "items-filtered")
+    if page.width >= 1280:
+        # The "Available" column is on the screen, unfiltered too, without scrolling sideways.
+        visit(page, "/admin/tenants/menuitem/", "items")
+        assert on_screen(page, page.locator("#result_list thead th", has_text="Available").first)
+        visit(page, f"/admin/tenants/menuitem/?restaurant__id__exact={demo.pk}", "items-filtered")
+    row = page.locator("#result_list tbody tr", has_text=item.name).first
+    checkbox = row.locator("input[name$='-is_available']")
+    checkbox.scroll_into_view_if_needed()
+    assert on_screen(page, checkbox), "the Available switch of a dish is on the screen"
+    checkbox.uncheck()
+    page.locator("button[name=_save], input[name=_save]").first.click()
+    page.wait_for_load_state()
+    item.refresh_from_db()
+    assert item.is_available is False
+    shot(page, "items-86d")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+
+
+def test_the_owner_reads_a_call(page: Any, demo: Restaurant) -> None:
+    data = call_payload(demo)
+    data["transcript"].append(
+        {
+            "role": "user",
+            "text": "Can I bring my dog? It is a very well-behaved one, supercalifragilisticexpialidocious.",
+            "at": data["started_at"],
+        }
+    )
+    call_record_store(payload=CallRecordPayload.model_validate(data))
+    record = CallRecord.objects.get(room_name=data["room_name"])
+    visit(page, "/admin/calls/callrecord/", "calls")
+    page.locator("#result_list tbody tr a").first.click()
+    page.wait_for_url(f"**/admin/calls/callrecord/{record.pk}/change/")
+    visit(page, f"/admin/calls/callrecord/{record.pk}/change/", "call")
+    assert page.get_by_text("Do you have anything vegan?").is_visible()
+    assert page.get_by_text("Yes: the bruschetta is vegan.").is_visible()
