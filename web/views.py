@@ -9,13 +9,25 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tenants.selectors import demo_restaurant_list
+from web.voice import PROVIDER_KEYS, voice_status
 
 WIDGET_FILES = {"widget.js", "widget-call.js"}
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The demo page: the demo tenant's restaurants, each with a button to talk to its agent."""
-    return render(request, "home.html", {"restaurants": demo_restaurant_list()})
+    """The demo page: the demo tenant's restaurants, each with a button to talk to its agent.
+
+    Without a LiveKit server (`make demo` runs the web app alone) the buttons are replaced by a notice
+    saying what voice calls need, instead of calls that can only fail.
+    """
+    restaurants = demo_restaurant_list()
+    context = {
+        "restaurants": restaurants,
+        "voice": voice_status() if restaurants else None,
+        "provider_keys": PROVIDER_KEYS,
+        "show_details": settings.DEBUG,
+    }
+    return render(request, "home.html", context)
 
 
 def _widget_path(name: str) -> Path | None:
