@@ -4,9 +4,12 @@ port a demo runs on is the one every printed link and the demo's allowed website
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import socket
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -160,3 +163,48 @@ def test_make_demo_hands_its_port_to_seed_demo_and_installs_only_the_web_runtime
         "-s", "--eval", "print-base-url: ; @echo $(PLATFORM_BASE_URL)", "print-base-url", "PORT=8001"
     )
     assert base_url.strip() == "http://127.0.0.1:8001"
+
+
+AGENT_ONLY_MODULES = [
+    "livekit.plugins.deepgram",
+    "livekit.plugins.cartesia",
+    "livekit.plugins.silero",
+    "onnxruntime",
+]
+LOADS_THE_WEB_APP = """
+import sys, django
+django.setup()
+from django.core.management import call_command
+call_command("check")
+import config.urls, config.asgi  # every URL, the admin (owner console included) and the ASGI app
+print(",".join(m for m in {modules!r} if m in sys.modules))
+"""
+
+
+def test_the_web_app_runs_without_the_agent_workers_speech_stack():
+    # `make demo` installs requirements.txt only: the web app must never import requirements-agent.txt.
+    result = subprocess.run(
+        [sys.executable, "-c", LOADS_THE_WEB_APP.format(modules=AGENT_ONLY_MODULES)],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DEBUG": "true"},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "", "imported by the web app: " + result.stdout
+
+
+def test_requirements_layers_put_the_speech_stack_and_the_tools_outside_the_web_runtime():
+    files = {name: (Path(settings.BASE_DIR) / name).read_text() for name in REQUIREMENTS}
+    web, agent, dev = (files[name] for name in REQUIREMENTS)
+
+    assert "livekit-plugins-silero" not in web and "pytest" not in web and "playwright" not in web
+    assert "-r requirements.txt" in agent and "livekit-plugins-silero" in agent
+    assert "-r requirements-agent.txt" in dev and "pytest" in dev
+    dockerfile = (Path(settings.BASE_DIR) / "Dockerfile").read_text()
+    assert "pip install -r /tmp/requirements-agent.txt" in dockerfile, "the image runs the agent worker too"
+
+
+REQUIREMENTS = ["requirements.txt", "requirements-agent.txt", "requirements-dev.txt"]
