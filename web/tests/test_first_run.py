@@ -134,7 +134,7 @@ def _make(*args: str) -> str:
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,
         check=True,
     )
     return result.stdout
@@ -177,7 +177,7 @@ django.setup()
 from django.core.management import call_command
 call_command("check")
 import config.urls, config.asgi  # every URL, the admin (owner console included) and the ASGI app
-print(",".join(m for m in {modules!r} if m in sys.modules))
+print("imported:" + ",".join(m for m in {modules!r} if m in sys.modules))
 """
 
 
@@ -188,12 +188,12 @@ def test_the_web_app_runs_without_the_agent_workers_speech_stack():
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DEBUG": "true"},
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "", "imported by the web app: " + result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "imported:", result.stdout
 
 
 def test_requirements_layers_put_the_speech_stack_and_the_tools_outside_the_web_runtime():
