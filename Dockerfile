@@ -20,8 +20,10 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN apt-get update && apt-get install -y --no-install-recommends build-essential \
     && rm -rf /var/lib/apt/lists/*
 RUN python -m venv /opt/venv
-COPY requirements.txt /tmp/requirements.txt
-RUN /opt/venv/bin/pip install -r /tmp/requirements.txt
+# The web runtime and the agent worker's speech stack (requirements-agent.txt includes requirements.txt);
+# the test and lint tools (requirements-dev.txt) stay out of the image.
+COPY requirements.txt requirements-agent.txt /tmp/
+RUN /opt/venv/bin/pip install -r /tmp/requirements-agent.txt
 
 # --- 3. The runtime: slim, no compilers, not root.
 FROM python:3.11-slim-bookworm AS runtime

@@ -94,3 +94,8 @@ def call_refusal_counts_key(tenant_id: int, day: object) -> str:
 def call_refusal_buffer_key() -> str:
     # A list of refused calls (JSON) waiting to become call.refused webhook events.
     return "call-refusal-buffer:v1"
+
+
+def voice_status_key() -> str:
+    # Whether the LiveKit server answered this platform lately (the demo page asks at most every few seconds).
+    return "voice-status:v1"

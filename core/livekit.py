@@ -130,6 +130,28 @@ async def aagent_dispatch_create(*, room: str, agent_name: str, metadata: str) -
     return str(dispatch.id)
 
 
+def livekit_server_problem(timeout: float = 1.0) -> str | None:
+    """Why this process cannot use the LiveKit server API right now, in a few words; None if it can.
+
+    One cheap authenticated request (ListRooms), so a wrong key or secret counts as a problem too: a call
+    start would fail on it the same way.
+    """
+    try:
+        livekit_call(lambda client: client.room.list_rooms(api.ListRoomsRequest()), timeout=timeout)
+    except LiveKitUnavailable as exc:
+        cause = exc.__cause__
+        if isinstance(cause, api.TwirpError):
+            if cause.status in {401, 403}:
+                return "it refused LIVEKIT_API_KEY / LIVEKIT_API_SECRET"
+            return f"it answered {cause.status} {cause.code}"
+        if isinstance(cause, TimeoutError):
+            return "it did not answer in time"
+        if isinstance(cause, aiohttp.ClientError):
+            return "nothing answers there"
+        return f"{type(cause).__name__ if cause else 'error'}"
+    return None
+
+
 def participant_token_create(*, room: str, identity: str, ttl: dt.timedelta) -> str:
     """A token that lets one diner join one room: publish, subscribe and send data, nothing more."""
     grants = api.VideoGrants(

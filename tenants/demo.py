@@ -11,7 +11,9 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -469,7 +471,18 @@ class DemoSeedResult:
 
 
 DEMO_OWNER_USERNAME = "demo-owner"
-DEMO_ORIGINS = ["http://127.0.0.1:8000", "http://localhost:8000"]
+LOOPBACK_NAMES = ("127.0.0.1", "localhost")
+
+
+def demo_origins() -> list[str]:
+    """The websites the demo tenant allows: the platform's own address (PLATFORM_BASE_URL, which `make demo`
+    sets from HOST and PORT), and on this machine both spellings of it, so a demo on port 8001 allows 8001."""
+    parts = urlsplit(settings.PLATFORM_BASE_URL)
+    origins = [f"{parts.scheme}://{parts.netloc}"]
+    if parts.hostname in LOOPBACK_NAMES:
+        port = f":{parts.port}" if parts.port else ""
+        origins = [f"{parts.scheme}://{name}{port}" for name in LOOPBACK_NAMES]
+    return origins
 
 
 @transaction.atomic
@@ -488,7 +501,7 @@ def demo_tenant_seed(*, owner_password: str | None, today: dt.date | None = None
         owner.set_password(owner_password or secrets.token_urlsafe(12))
         owner.save()
     Membership.objects.get_or_create(tenant=tenant, user=owner, defaults={"role": Membership.Role.OWNER})
-    for origin in DEMO_ORIGINS:
+    for origin in demo_origins():
         AllowedOrigin.objects.get_or_create(tenant=tenant, origin=origin)
 
     created_restaurants = 0

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from django.conf import settings
@@ -9,13 +10,25 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tenants.selectors import demo_restaurant_list
+from web.voice import PROVIDER_KEYS, voice_status
 
 WIDGET_FILES = {"widget.js", "widget-call.js"}
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The demo page: the demo tenant's restaurants, each with a button to talk to its agent."""
-    return render(request, "home.html", {"restaurants": demo_restaurant_list()})
+    """The demo page: the demo tenant's restaurants, each with a button to talk to its agent.
+
+    Without a LiveKit server (`make demo` runs the web app alone) the buttons are replaced by a notice
+    saying what voice calls need, instead of calls that can only fail.
+    """
+    restaurants = demo_restaurant_list()
+    context = {
+        "restaurants": restaurants,
+        "voice": voice_status() if restaurants else None,
+        "provider_keys": PROVIDER_KEYS,
+        "show_details": settings.DEBUG,
+    }
+    return render(request, "home.html", context)
 
 
 def _widget_path(name: str) -> Path | None:
@@ -50,4 +63,28 @@ def widget_asset(request: HttpRequest, name: str) -> HttpResponse | FileResponse
     response["X-Content-Type-Options"] = "nosniff"
     # Restaurant sites that isolate themselves (COEP) may still load the widget.
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+REDOC_BUNDLE = "drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"
+# Redoc's sidebar footer ("API docs by Redocly") shows Redocly's logo from their CDN, the one outside
+# address the docs page would ask for (the CSP blocks it, and offline it is missing). With an empty src
+# the browser asks for nothing and Redoc's own onError handler drops the image; the text link stays.
+REDOC_CDN_LOGO = b'"https://cdn.redoc.ly/redoc/logo-mini.svg"'
+
+
+@functools.cache
+def _redoc_bundle() -> bytes:
+    found = finders.find(REDOC_BUNDLE)  # drf-spectacular-sidecar's copy, the same in every environment
+    if not isinstance(found, str):
+        raise FileNotFoundError(REDOC_BUNDLE)
+    return Path(found).read_bytes().replace(REDOC_CDN_LOGO, b'""')
+
+
+@require_GET
+def redoc_bundle(request: HttpRequest) -> HttpResponse:
+    """Redoc for the API docs page, from drf-spectacular-sidecar, asking no other server for anything."""
+    response = HttpResponse(_redoc_bundle(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

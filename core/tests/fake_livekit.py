@@ -23,6 +23,7 @@ import jwt
 from google.protobuf import json_format
 from google.protobuf.message import Message
 from livekit.protocol import agent_dispatch
+from livekit.protocol import room as room_proto
 from livekit.protocol import sip as sip_proto
 
 
@@ -43,6 +44,11 @@ class TwirpError(Exception):
 def _require_sip_admin(claims: dict[str, Any], request: Any) -> None:
     if not claims.get("sip", {}).get("admin"):
         raise TwirpError(403, "permission_denied", "SIP admin grant is required")
+
+
+def _require_room_list(claims: dict[str, Any], request: Any) -> None:
+    if not claims.get("video", {}).get("roomList"):
+        raise TwirpError(403, "permission_denied", "roomList is required")
 
 
 def _require_room_admin(claims: dict[str, Any], request: Any) -> None:
@@ -79,6 +85,11 @@ class FakeLiveKit:
     def _methods(self) -> dict[str, tuple[type[Message], Callable[[dict[str, Any], Any], None], Any]]:
         sip = "livekit.SIP/"
         return {
+            "livekit.RoomService/ListRooms": (
+                room_proto.ListRoomsRequest,
+                _require_room_list,
+                self._list_rooms,
+            ),
             "livekit.AgentDispatchService/CreateDispatch": (
                 agent_dispatch.CreateAgentDispatchRequest,
                 _require_room_admin,
@@ -128,6 +139,10 @@ class FakeLiveKit:
         }
 
     # --- handlers -------------------------------------------------------------------------------------------
+
+    def _list_rooms(self, request: Any) -> Message:
+        # Rooms are made by dispatches here and never tracked: the call only proves the API answers.
+        return room_proto.ListRoomsResponse()
 
     def _create_dispatch(self, request: Any) -> Message:
         self.dispatch_count += 1
@@ -323,7 +338,9 @@ class FakeLiveKit:
     def sip_calls(self, *methods: str) -> list[RecordedCall]:
         """Recorded SIP requests, optionally only those of the named methods (e.g. "CreateSIPDispatchRule")."""
         return [
-            c for c in self.calls if c.method != "CreateDispatch" and (not methods or c.method in methods)
+            c
+            for c in self.calls
+            if c.method not in {"CreateDispatch", "ListRooms"} and (not methods or c.method in methods)
         ]
 
     def sip_writes(self) -> list[RecordedCall]:

@@ -134,7 +134,7 @@ def test_demo_owner_sees_their_restaurants_in_the_admin(client):
     assert "Sakura Sushi" in body and "Midnight Diner" in body
 
 
-def test_home_page_lists_demo_restaurants(client):
+def test_home_page_lists_demo_restaurants(client, fake_livekit):
     call_command("seed_demo", "--password", "demo-pass-123")
     body = client.get("/").content.decode()
     assert body.count('data-hostline-restaurant="r_') == 6, "one call button per demo restaurant"
