@@ -7,15 +7,19 @@ nothing (scoping fails closed). Superusers are the platform's operators and see 
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 from itertools import pairwise
-from typing import Any
+from typing import Any, ClassVar
 
+from babel.numbers import format_currency
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Model, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
@@ -50,7 +54,7 @@ from tenants.scoping import (
     is_operator,
     owner_tenant_ids,
 )
-from tenants.selectors import menu_export
+from tenants.selectors import menu_by_category, menu_export
 from tenants.vocabulary import ALLERGENS, DIETARY_TAGS
 
 # --- forms -------------------------------------------------------------------------------------------------
@@ -123,6 +127,34 @@ class OpeningHoursFormSet(IntervalFormSet):
 
 class SpecialDateFormSet(IntervalFormSet):
     day_field = "date"
+
+
+@dataclass(frozen=True)
+class SoldOutRow:
+    """One dish as the sold-out board and the restaurant page show it."""
+
+    ON_SALE: ClassVar[str] = "on_sale"
+    SOLD_OUT: ClassVar[str] = "sold_out"
+    OFF_MENU: ClassVar[str] = "off_menu"
+
+    item: MenuItem
+    state: str
+    price: str
+
+    @classmethod
+    def of(cls, item: MenuItem, *, restaurant: Restaurant, today: dt.date) -> SoldOutRow:
+        if not item.is_available:
+            state = cls.OFF_MENU
+        elif item.is_sold_out_on(today):
+            state = cls.SOLD_OUT
+        else:
+            state = cls.ON_SALE
+        return cls(item=item, state=state, price=money(item.price, item.currency, restaurant.language))
+
+
+def money(amount: Decimal, currency: str, language: str) -> str:
+    """A price as the restaurant's locale writes it (as the agent says it): "€15.50", "15,50 €"."""
+    return format_currency(amount, currency, locale=(language or "en").split("-")[0])
 
 
 # --- inlines -----------------------------------------------------------------------------------------------
@@ -239,6 +271,11 @@ class RestaurantAdmin(TenantScopedMixin, admin.ModelAdmin):
                 wrap(self.menu_export_view),
                 name="tenants_restaurant_menu_export",
             ),
+            path(
+                "<path:object_id>/sold-out/",
+                wrap(self.sold_out_board_view),
+                name="tenants_restaurant_sold_out",
+            ),
             *super().get_urls(),
         ]
 
@@ -259,6 +296,53 @@ class RestaurantAdmin(TenantScopedMixin, admin.ModelAdmin):
         filename = f"{slugify(restaurant.name) or restaurant.public_id}-menu.{file_format}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+    def sold_out_board_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """One tap per dish: sold out today (back tomorrow by itself) or back on sale. POST, then redirect."""
+        restaurant = self._restaurant_or_404(request, object_id)
+        can_change = self.has_change_permission(request, restaurant)
+        board_url = reverse("admin:tenants_restaurant_sold_out", args=[restaurant.pk])
+        if request.method == "POST":
+            if not can_change:
+                raise PermissionDenied
+            item_id, action = request.POST.get("item", ""), request.POST.get("action", "")
+            # Only this restaurant's dishes: another restaurant's id is a 404, whoever owns it.
+            item = MenuItem.objects.filter(
+                restaurant=restaurant, pk=int(item_id) if item_id.isdigit() else None
+            ).first()
+            if item is None:
+                raise Http404("No such dish on this restaurant's menu.")
+            if action not in ("sold_out", "available"):
+                return HttpResponseBadRequest("Say sold_out or available.")
+            services.menu_item_sold_out_today_set(item=item, sold_out=action == "sold_out")
+            done = (
+                f"{item.name}: sold out today, back on sale tomorrow."
+                if action == "sold_out"
+                else f"{item.name}: on sale."
+            )
+            self.message_user(request, done, messages.SUCCESS)
+            return HttpResponseRedirect(f"{board_url}#dish-{item.pk}")
+        today = restaurant.local_today()
+        menu = [
+            (category, [SoldOutRow.of(item, restaurant=restaurant, today=today) for item in items])
+            for category, items in menu_by_category(restaurant=restaurant)
+        ]
+        rows = [row for _, category_rows in menu for row in category_rows]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": restaurant,
+            "restaurant": restaurant,
+            "title": f"Sold out today: {restaurant.name}",
+            "menu": menu,
+            "today": today,
+            "tomorrow": today + dt.timedelta(days=1),
+            "sold_out_count": sum(row.state == SoldOutRow.SOLD_OUT for row in rows),
+            "off_menu_count": sum(row.state == SoldOutRow.OFF_MENU for row in rows),
+            "can_change": can_change,
+            "board_url": board_url,
+        }
+        return TemplateResponse(request, "admin/tenants/restaurant/sold_out.html", context)
 
     def menu_import_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         restaurant = self._restaurant_or_404(request, object_id)

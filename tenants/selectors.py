@@ -88,7 +88,7 @@ def restaurant_snapshot_from_db(*, public_id: str) -> RestaurantSnapshot | None:
     for item in (
         MenuItem.objects.filter(restaurant_id=pk)
         .order_by("position", "name")
-        .values("pk", "category_id", *MENU_ITEM_CONTENT_FIELDS)
+        .values("pk", "category_id", "sold_out_on", *MENU_ITEM_CONTENT_FIELDS)
     ):
         items_by_category.setdefault(item["category_id"], []).append(MenuItemSnapshot.from_row(item))
     snapshot = RestaurantSnapshot(
@@ -224,3 +224,16 @@ def menu_item_get(*, tenant_id: int, item_id: int) -> MenuItem | None:
         .filter(tenant_id=tenant_id, pk=item_id)
         .first()
     )
+
+
+def menu_by_category(*, restaurant: Restaurant) -> list[tuple[MenuCategory, list[MenuItem]]]:
+    """A restaurant's menu as diners hear it, category by category, in two queries whatever its size.
+
+    Categories without dishes are kept (an owner sees the empty section). The items carry no restaurant or
+    category objects: pages that list them print the restaurant's currency and zone from `restaurant`.
+    """
+    categories = list(MenuCategory.objects.filter(restaurant=restaurant).order_by("position", "name", "pk"))
+    by_category: dict[int, list[MenuItem]] = {c.pk: [] for c in categories}
+    for item in MenuItem.objects.filter(restaurant=restaurant).order_by("position", "name", "pk"):
+        by_category.setdefault(item.category_id, []).append(item)
+    return [(c, by_category[c.pk]) for c in categories]
