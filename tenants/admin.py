@@ -518,9 +518,12 @@ class MenuItemAdmin(TenantScopedMixin, admin.ModelAdmin):
     def price_display(self, obj: MenuItem) -> str:
         return money(obj.price, obj.currency, obj.restaurant.language)
 
-    @admin.display(description="Sold out today", boolean=True)
-    def sold_out_today(self, obj: MenuItem) -> bool:
-        return obj.is_sold_out_on(obj.restaurant.local_today())
+    @admin.display(description="Today")
+    def sold_out_today(self, obj: MenuItem) -> str:
+        # What a caller hears today, in the restaurant's own zone.
+        if not obj.is_available:
+            return "Off the menu"
+        return "Sold out today" if obj.is_sold_out_on(obj.restaurant.local_today()) else "On sale"
 
     @admin.action(description="Mark selected items sold out today (back on sale tomorrow by itself)")
     def mark_sold_out_today(self, request: HttpRequest, queryset: QuerySet[MenuItem]) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tenants.menu_io import CategoryRows, Format, ItemRow, ParsedMenu, menu_render
@@ -212,7 +212,9 @@ def menu_item_list(
     if category_id is not None:
         qs = qs.filter(category_id=category_id)
     if available is not None:
-        qs = qs.filter(is_available=available)
+        # What a diner hears now: "sold out today" counts as not available, on the restaurant's local date.
+        on_sale = Q(is_available=True) & ~Q(sold_out_on=restaurant.local_today())
+        qs = qs.filter(on_sale if available else ~on_sale)
     if external_id:
         qs = qs.filter(external_id=external_id)
     return qs.order_by("category__position", "position", "name", "pk")

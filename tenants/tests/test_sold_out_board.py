@@ -15,7 +15,7 @@ from django.urls import reverse
 from agent_worker.testing import ask
 from audit.models import AuditEntry
 from tenants.cache import restaurant_snapshot_get
-from tenants.models import MenuCategory, MenuItem
+from tenants.models import MenuItem
 from tenants.services import menu_item_sold_out_today_set, menu_items_set_availability
 from tenants.tests.factories import MenuCategoryFactory, MenuItemFactory
 
