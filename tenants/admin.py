@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any, ClassVar
 
@@ -142,6 +143,7 @@ class SoldOutRow:
     item: MenuItem
     state: str
     price: str
+    edit_url: str
 
     @classmethod
     def of(cls, item: MenuItem, *, restaurant: Restaurant, today: dt.date) -> SoldOutRow:
@@ -151,9 +153,25 @@ class SoldOutRow:
             state = cls.SOLD_OUT
         else:
             state = cls.ON_SALE
-        return cls(item=item, state=state, price=money(item.price, item.currency, restaurant.language))
+        return cls(
+            item=item,
+            state=state,
+            price=money(item.price, item.currency, restaurant.language),
+            edit_url=_item_change_url(item.pk),
+        )
 
 
+def _item_change_url(pk: int) -> str:
+    # One reverse() per process, not one per dish: a 500-dish page otherwise spends a fifth of its time here.
+    return _item_change_url_pattern().replace("/0/", f"/{pk}/", 1)
+
+
+@lru_cache(maxsize=1)
+def _item_change_url_pattern() -> str:
+    return reverse("admin:tenants_menuitem_change", args=[0])
+
+
+@lru_cache(maxsize=4096)  # a menu repeats a few prices; Babel's formatting is the costly part of a row
 def money(amount: Decimal, currency: str, language: str) -> str:
     """A price as the restaurant's locale writes it (as the agent says it): "€15.50", "15,50 €"."""
     return format_currency(amount, currency, locale=(language or "en").split("-")[0])
@@ -334,11 +352,13 @@ class RestaurantAdmin(TenantScopedMixin, admin.ModelAdmin):
         if request.method == "POST":
             if not can_change:
                 raise PermissionDenied
-            item_id, action = request.POST.get("item", ""), request.POST.get("action", "")
+            item_id, _, action = request.POST.get("toggle", "").partition(":")
             # Only this restaurant's dishes: another restaurant's id is a 404, whoever owns it.
-            item = MenuItem.objects.filter(
-                restaurant=restaurant, pk=int(item_id) if item_id.isdigit() else None
-            ).first()
+            item = (
+                MenuItem.objects.filter(restaurant=restaurant, pk=int(item_id)).first()
+                if item_id.isdigit()
+                else None
+            )
             if item is None:
                 raise Http404("No such dish on this restaurant's menu.")
             if action not in ("sold_out", "available"):
@@ -461,9 +481,10 @@ class MenuItemAdmin(TenantScopedMixin, admin.ModelAdmin):
     another is picked in the filter), grouped by category in the menu's order, 100 to a page."""
 
     form = MenuItemForm
-    list_display = ["name", "category_name", "price_display", "is_available", "sold_out_today"]
+    list_display = ["name", "category_name", "price_display", "sold_out_today"]
     list_display_links = ["name"]
-    list_editable = ["is_available"]
+    # No editable column: 100 checkbox forms cost most of the page's time, and the sold-out board is the
+    # one-tap toggle. The actions below are the bulk path.
     list_filter = [
         ("restaurant", admin.RelatedOnlyFieldListFilter),
         "is_available",
@@ -493,7 +514,7 @@ class MenuItemAdmin(TenantScopedMixin, admin.ModelAdmin):
             if first:
                 params = request.GET.copy()
                 params[self.RESTAURANT_PARAM] = str(first[0])
-                request.GET = params  # type: ignore[misc]
+                request.GET = params  # type: ignore[assignment]
         chosen = request.GET.get(self.RESTAURANT_PARAM, "")
         restaurant = (
             Restaurant.objects.filter(pk=int(chosen), tenant_id__in=self._tenants(request)).first()

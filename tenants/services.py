@@ -93,6 +93,7 @@ def menu_items_set_availability(
     count = 0
     for item in rows:
         today = item.restaurant.local_today(now)
+        target: tuple[bool, dt.date | None]
         if available:
             target = (True, None)
         elif today_only:

@@ -37,7 +37,7 @@ def test_an_owner_86es_a_dish_for_today_in_one_tap_and_puts_it_back(world_a, rol
     body = client.get(_board(world_a)).content.decode()
     assert "Alpha Mains" in body and "Alpha Secret Dish" in body and "On sale" in body
 
-    response = client.post(_board(world_a), {"item": dish.pk, "action": "sold_out"})
+    response = client.post(_board(world_a), {"toggle": f"{dish.pk}:sold_out"})
     assert response.status_code == 302 and response["Location"].endswith(f"#dish-{dish.pk}")
     dish.refresh_from_db()
     assert dish.sold_out_on == world_a.restaurant.local_today() and dish.is_available is True
@@ -46,7 +46,7 @@ def test_an_owner_86es_a_dish_for_today_in_one_tap_and_puts_it_back(world_a, rol
     entry = AuditEntry.objects.filter(object_id=str(dish.pk)).latest("pk")
     assert entry.changes == {"sold_out_on": [None, dish.sold_out_on.isoformat()]}
 
-    client.post(_board(world_a), {"item": dish.pk, "action": "available"})
+    client.post(_board(world_a), {"toggle": f"{dish.pk}:available"})
     dish.refresh_from_db()
     assert dish.sold_out_on is None
     assert "0 sold out today" in client.get(_board(world_a)).content.decode()
@@ -73,7 +73,7 @@ def test_an_outsider_sees_nothing_and_changes_nothing(world_a, world_b, outsider
     response = client.get(_board(world_a))
     assert response.status_code in {302, 404}  # 302: a user with no tenant is sent to sign in
     assert "Alpha Secret Dish" not in response.content.decode()
-    response = client.post(_board(world_a), {"item": dish.pk, "action": "sold_out"})
+    response = client.post(_board(world_a), {"toggle": f"{dish.pk}:sold_out"})
     assert response.status_code in {302, 404}
     dish.refresh_from_db()
     assert dish.sold_out_on is None and dish.is_available is True
@@ -82,7 +82,7 @@ def test_an_outsider_sees_nothing_and_changes_nothing(world_a, world_b, outsider
 def test_a_dish_of_another_restaurant_cannot_be_toggled_through_your_own_board(world_a, world_b):
     client = world_a.client_for(world_a.owner)
     theirs = _dish(world_b)
-    response = client.post(_board(world_a), {"item": theirs.pk, "action": "sold_out"})
+    response = client.post(_board(world_a), {"toggle": f"{theirs.pk}:sold_out"})
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.sold_out_on is None
@@ -91,8 +91,8 @@ def test_a_dish_of_another_restaurant_cannot_be_toggled_through_your_own_board(w
 def test_a_bad_action_is_refused_and_changes_nothing(world_a):
     client = world_a.client_for(world_a.owner)
     dish = _dish(world_a)
-    assert client.post(_board(world_a), {"item": dish.pk, "action": "delete"}).status_code == 400
-    assert client.post(_board(world_a), {"item": "x", "action": "sold_out"}).status_code == 404
+    assert client.post(_board(world_a), {"toggle": f"{dish.pk}:delete"}).status_code == 400
+    assert client.post(_board(world_a), {"toggle": "x:sold_out"}).status_code == 404
     dish.refresh_from_db()
     assert dish.sold_out_on is None
 

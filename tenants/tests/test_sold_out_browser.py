@@ -87,7 +87,8 @@ def test_an_owner_86es_a_dish_on_the_board_and_sees_it_sold_out(owner_page, live
     row = page.locator(f"#dish-{sea_bass.pk}")
     row.get_by_role("button", name="Sold out today").click()
     page.wait_for_selector(f"#dish-{sea_bass.pk}[data-state=sold_out]")
-    assert "Sold out today" in row.inner_text() and "€ 24,00" in row.inner_text().replace("\xa0", " ")  # pt: the restaurant's locale
+    text = row.inner_text().replace("\xa0", " ")
+    assert "Sold out today" in text and "€ 24,00" in text  # in pt, the restaurant's language
     assert row.get_by_role("button").get_attribute("aria-pressed") == "true"
     assert page.inner_text("#hl-board-counts") == "1 sold out today · 1 off the menu."
     assert "sold out today, back on sale tomorrow" in page.inner_text("body")
