@@ -11,7 +11,9 @@ from __future__ import annotations
 # change to that shape: new keys are read at once and the old entries expire on their own.
 # v2: the tenant's line cap and allowed origins travel with the snapshot (the call start reads no SQL).
 # v3: menu items say whether their allergens are declared ("not declared" is never "none").
-SNAPSHOT_SCHEMA_VERSION = 3
+# v4: menu items carry `sold_out_on` (sold out today, judged against the call's local date). An older
+#     worker reading it would ignore the field and offer a sold-out dish, hence a new key.
+SNAPSHOT_SCHEMA_VERSION = 4
 
 
 def restaurant_snapshot_key(public_id: str) -> str:

@@ -84,7 +84,7 @@ def agent_preview(*, snapshot: RestaurantSnapshot, now: dt.datetime | None = Non
     now = now or dt.datetime.now(dt.UTC)
     local = hours.local_now(snapshot, now)
     categories = {item.id: c.name for c in snapshot.categories for item in c.items}
-    sold_out = [i for i in snapshot.items() if not i.available]
+    sold_out = [i for i in snapshot.items() if not i.available_on(local.date())]
     unknown = dishes_without_allergen_information(snapshot)
     return AgentPreview(
         local_time=local,
@@ -95,9 +95,10 @@ def agent_preview(*, snapshot: RestaurantSnapshot, now: dt.datetime | None = Non
             for offset in range(1, PREVIEW_DAYS + 1)
         ],
         week=tool_answer(hours_tools.get_opening_hours, snapshot),
-        sold_out=[DishLine(i.name, fmt.item_line(i, snapshot.language)) for i in sold_out],
+        sold_out=[DishLine(i.name, fmt.item_line(i, local.date(), snapshot.language)) for i in sold_out],
         no_allergen_information=[
-            DishLine(i.name, fmt.item_details(i, categories[i.id], snapshot.language)) for i in unknown
+            DishLine(i.name, fmt.item_details(i, categories[i.id], local.date(), snapshot.language))
+            for i in unknown
         ],
         greeting=snapshot.greeting_text,
         language=LANGUAGES.get(snapshot.language, snapshot.language),

@@ -455,10 +455,23 @@ class ItemOut(serializers.Serializer):
         help_text="true: `allergens` is the dish's complete list (empty: none of the 14). false: unknown, and "
         "the agent tells diners it cannot confirm allergens."
     )
-    is_available = serializers.BooleanField(help_text="false: sold out; the agent says so.")
+    is_available = serializers.BooleanField(
+        help_text="false: off the menu until put back (the agent says it is not available)."
+    )
+    sold_out_on = serializers.DateField(
+        allow_null=True,
+        help_text="Sold out for this date only (the restaurant's local date; the agent says “sold out "
+        "today”); on sale again the next day by itself. A past date means nothing.",
+    )
+    available_now = serializers.SerializerMethodField(
+        help_text="What a diner is told right now: on the menu and not sold out today (restaurant's zone)."
+    )
     position = serializers.IntegerField()
     external_id = serializers.CharField(help_text="The item's id in your point-of-sale.")
     updated_at = serializers.DateTimeField()
+
+    def get_available_now(self, item: MenuItem) -> bool:
+        return item.is_available and not item.is_sold_out_on(item.restaurant.local_today())
 
 
 class ItemIn(serializers.Serializer):
@@ -529,7 +542,11 @@ class ItemListApi(V1View):
         parameters=[
             RESTAURANT_PATH,
             OpenApiParameter("category_id", int),
-            OpenApiParameter("available", bool, description="true: on sale; false: sold out."),
+            OpenApiParameter(
+                "available",
+                bool,
+                description="true: on sale now; false: off the menu or sold out today (restaurant's zone).",
+            ),
             OpenApiParameter("external_id", str, description="The item with this POS id."),
             *LIST_PARAMETERS,
         ],
@@ -608,7 +625,21 @@ class ItemDetailApi(V1View):
 
 
 class AvailabilityIn(serializers.Serializer):
-    available = serializers.BooleanField(help_text="false: sold out (86'd); true: back on sale.")
+    available = serializers.BooleanField(
+        help_text="true: back on sale (also clears “sold out today”). false: sold out — until put back, or "
+        "for today only with `today_only`."
+    )
+    today_only = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="With available=false: sold out for the restaurant's local today only (86'd tonight); "
+        "on sale again tomorrow without another call.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["available"] and attrs.get("today_only"):
+            raise serializers.ValidationError({"today_only": ["Only with available=false."]})
+        return attrs
 
 
 class AvailabilityBulkIn(AvailabilityIn):
@@ -639,14 +670,20 @@ class ItemAvailabilityApi(V1View):
         parameters=[ITEM_PATH],
         request=AvailabilityIn,
         responses={200: ItemOut, **errors(400, 404)},
-        examples=[OpenApiExample("86 it", value={"available": False}, request_only=True)],
+        examples=[
+            OpenApiExample(
+                "86 it for tonight", value={"available": False, "today_only": True}, request_only=True
+            )
+        ],
         tags=["menu"],
     )
     def post(self, request: Request, item_id: str) -> Response:
         item = _item(request, item_id)
         data = _valid(AvailabilityIn, request.data)
         services.menu_items_set_availability(
-            items=MenuItem.objects.filter(pk=item.pk), available=data["available"]
+            items=MenuItem.objects.filter(pk=item.pk),
+            available=data["available"],
+            today_only=data["today_only"],
         )
         item.refresh_from_db()
         return with_etag(ItemOut(item).data)
@@ -682,7 +719,9 @@ class RestaurantAvailabilityApi(V1View):
         )
         found_rows = list(items.values_list("pk", "external_id"))
         changed = services.menu_items_set_availability(
-            items=MenuItem.objects.filter(pk__in=[pk for pk, _ in found_rows]), available=data["available"]
+            items=MenuItem.objects.filter(pk__in=[pk for pk, _ in found_rows]),
+            available=data["available"],
+            today_only=data["today_only"],
         )
         return Response(
             AvailabilityOut(

@@ -7,6 +7,7 @@ Child rows copy their tenant from their parent in `save()`; it is never taken fr
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import zoneinfo
 from decimal import Decimal
@@ -18,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from tenants.vocabulary import ALLERGENS, DIETARY_TAGS, LANGUAGES
 
@@ -249,6 +251,10 @@ class Restaurant(TimeStampedModel):
     def is_live(self) -> bool:
         return self.went_live_at is not None
 
+    def local_today(self, now: dt.datetime | None = None) -> dt.date:
+        """Today's date where the restaurant is: the day "sold out today" means."""
+        return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(self.timezone)).date()
+
 
 class RestaurantChild(TimeStampedModel):
     """A row that belongs to one restaurant; its tenant always follows the restaurant's."""
@@ -422,7 +428,19 @@ class MenuItem(RestaurantChild):
         "the 14). Unticked, the agent tells diners it can't confirm the allergens.",
     )
     is_available = models.BooleanField(
-        default=True, verbose_name="available", help_text="Untick when sold out."
+        default=True,
+        verbose_name="available",
+        help_text="Untick to take the dish off the menu until you tick it again. For “sold out today”, "
+        "use the restaurant's sold-out board: the dish comes back by itself tomorrow.",
+    )
+    # "Sold out today": the restaurant-local date on which the dish is sold out. The agent compares it with
+    # the call's local date, so the dish is back the next day without a write, a task or a cache flush.
+    # A past date means nothing; it is cleared by the next toggle.
+    sold_out_on = models.DateField(
+        null=True,
+        blank=True,
+        verbose_name="sold out on",
+        help_text="Sold out for this day only (the restaurant's local date); back on sale the day after.",
     )
     position = models.PositiveIntegerField(default=0, help_text="Lower comes first.")
     external_id = models.CharField(
@@ -453,6 +471,10 @@ class MenuItem(RestaurantChild):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_sold_out_on(self, day: dt.date) -> bool:
+        """Sold out for `day` (a restaurant-local date): only on the very date it was marked."""
+        return self.sold_out_on == day
 
     def tenant_inherit(self) -> None:
         # The category decides the restaurant (and so the tenant); neither is ever taken from input.

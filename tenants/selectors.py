@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tenants.menu_io import CategoryRows, Format, ItemRow, ParsedMenu, menu_render
@@ -88,7 +88,7 @@ def restaurant_snapshot_from_db(*, public_id: str) -> RestaurantSnapshot | None:
     for item in (
         MenuItem.objects.filter(restaurant_id=pk)
         .order_by("position", "name")
-        .values("pk", "category_id", *MENU_ITEM_CONTENT_FIELDS)
+        .values("pk", "category_id", "sold_out_on", *MENU_ITEM_CONTENT_FIELDS)
     ):
         items_by_category.setdefault(item["category_id"], []).append(MenuItemSnapshot.from_row(item))
     snapshot = RestaurantSnapshot(
@@ -212,7 +212,9 @@ def menu_item_list(
     if category_id is not None:
         qs = qs.filter(category_id=category_id)
     if available is not None:
-        qs = qs.filter(is_available=available)
+        # What a diner hears now: "sold out today" counts as not available, on the restaurant's local date.
+        on_sale = Q(is_available=True) & ~Q(sold_out_on=restaurant.local_today())
+        qs = qs.filter(on_sale if available else ~on_sale)
     if external_id:
         qs = qs.filter(external_id=external_id)
     return qs.order_by("category__position", "position", "name", "pk")
@@ -224,3 +226,16 @@ def menu_item_get(*, tenant_id: int, item_id: int) -> MenuItem | None:
         .filter(tenant_id=tenant_id, pk=item_id)
         .first()
     )
+
+
+def menu_by_category(*, restaurant: Restaurant) -> list[tuple[MenuCategory, list[MenuItem]]]:
+    """A restaurant's menu as diners hear it, category by category, in two queries whatever its size.
+
+    Categories without dishes are kept (an owner sees the empty section). The items carry no restaurant or
+    category objects: pages that list them print the restaurant's currency and zone from `restaurant`.
+    """
+    categories = list(MenuCategory.objects.filter(restaurant=restaurant).order_by("position", "name", "pk"))
+    by_category: dict[int, list[MenuItem]] = {c.pk: [] for c in categories}
+    for item in MenuItem.objects.filter(restaurant=restaurant).order_by("position", "name", "pk"):
+        by_category.setdefault(item.category_id, []).append(item)
+    return [(c, by_category[c.pk]) for c in categories]

@@ -69,18 +69,69 @@ def restaurant_tenant_change(*, restaurant: Restaurant, tenant: Tenant) -> None:
 
 
 @transaction.atomic
-def menu_items_set_availability(*, items: QuerySet[MenuItem], available: bool) -> int:
-    """Mark menu items available or sold out in one statement. Returns how many rows changed."""
-    changing = items.exclude(is_available=available)
-    # .update() sends no signals, so say which snapshots it changes and write the audit trail here.
-    restaurants = dict(changing.values_list("restaurant_id", "restaurant__public_id").distinct())
+def menu_items_set_availability(
+    *,
+    items: QuerySet[MenuItem],
+    available: bool,
+    today_only: bool = False,
+    now: dt.datetime | None = None,
+) -> int:
+    """Put menu items back on sale, take them off the menu, or mark them sold out today. Returns how many
+    items changed (already in that state: not counted).
+
+    - `available=True`: back on sale: on the menu, and no longer sold out today.
+    - `available=False`: off the menu until someone puts it back (the "available" box).
+    - `available=False, today_only=True`: sold out today, "today" being each restaurant's own local date
+      at `now`. Nothing has to run at midnight: the agent compares the date with the call's local date.
+    """
+    if available and today_only:
+        raise ValueError("today_only applies to marking items sold out")
+    rows = list(items.order_by().select_related("restaurant").select_for_update(of=("self",)))
+    # Group the writes by target state: a sold-out date differs between restaurants in different zones.
+    writes: dict[tuple[bool, dt.date | None], list[int]] = {}
+    restaurants: dict[int, str] = {}
+    count = 0
+    for item in rows:
+        today = item.restaurant.local_today(now)
+        target: tuple[bool, dt.date | None]
+        if available:
+            target = (True, None)
+        elif today_only:
+            target = (item.is_available, today)
+        else:
+            target = (False, None)
+        before = (item.is_available, item.sold_out_on)
+        if before == target:
+            continue
+        writes.setdefault(target, []).append(item.pk)
+        # Clearing a past day's date changes nothing a diner hears: written, but neither counted nor announced.
+        if (before[0], before[1] == today) != (target[0], target[1] == today):
+            count += 1
+            restaurants[item.restaurant_id] = item.restaurant.public_id
+            changes: dict[str, Any] = {}
+            if before[0] != target[0]:
+                changes["is_available"] = [before[0], target[0]]
+            if before[1] != target[1]:
+                changes["sold_out_on"] = [
+                    before[1].isoformat() if before[1] else None,
+                    target[1].isoformat() if target[1] else None,
+                ]
+            audit_record(action="update", obj=item, changes=changes)
+    for (is_available, sold_out_on), pks in writes.items():
+        # .update() sends no model signals: the snapshot invalidation and the webhook signal are sent here.
+        MenuItem.objects.filter(pk__in=pks).update(is_available=is_available, sold_out_on=sold_out_on)
     restaurant_snapshot_invalidate(public_ids=set(restaurants.values()))
-    for item in changing.select_for_update():
-        audit_record(action="update", obj=item, changes={"is_available": [not available, available]})
-    count = changing.update(is_available=available)
-    if count:
+    if restaurants:
         menu_changed.send(sender=MenuItem, restaurant_ids=list(restaurants), change="availability")
     return count
+
+
+def menu_item_sold_out_today_set(*, item: MenuItem, sold_out: bool, now: dt.datetime | None = None) -> bool:
+    """The sold-out board's one tap: sold out today, or back on sale. Returns whether anything changed."""
+    items = MenuItem.objects.filter(pk=item.pk)
+    if sold_out:
+        return menu_items_set_availability(items=items, available=False, today_only=True, now=now) > 0
+    return menu_items_set_availability(items=items, available=True, now=now) > 0
 
 
 # --- Catalog writes for the tenant REST API (the admin's forms save the same models, with the same checks and

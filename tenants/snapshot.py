@@ -47,11 +47,22 @@ class MenuItemSnapshot(_Frozen):
     allergens: tuple[str, ...] = ()
     # False: nobody declared this dish's allergens, and an empty list means "unknown", never "none".
     allergens_declared: bool = False
+    # False: off the menu until the owner puts it back.
     available: bool = True
+    # Sold out for this restaurant-local date only. The snapshot carries the date, not a verdict: tools
+    # judge it against the call's local date, so the dish is back the next day with no cache flush.
+    sold_out_on: dt.date | None = None
+
+    def is_sold_out_on(self, day: dt.date) -> bool:
+        return self.sold_out_on == day
+
+    def available_on(self, day: dt.date) -> bool:
+        """On sale on `day` (the restaurant's local date): on the menu and not sold out that day."""
+        return self.available and not self.is_sold_out_on(day)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> MenuItemSnapshot:
-        """From a `MenuItem` values() row of its pk and MENU_ITEM_CONTENT_FIELDS."""
+        """From a `MenuItem` values() row of its pk, MENU_ITEM_CONTENT_FIELDS and sold_out_on."""
         return cls(
             id=row["pk"],
             name=row["name"],
@@ -62,6 +73,7 @@ class MenuItemSnapshot(_Frozen):
             allergens=tuple(row["allergens"]),
             allergens_declared=row["allergens_declared"],
             available=row["is_available"],
+            sold_out_on=row.get("sold_out_on"),
         )
 
     @property
@@ -95,7 +107,7 @@ RESTAURANT_FIELDS = (
 
 
 class RestaurantSnapshot(_Frozen):
-    schema_version: Literal[3] = 3  # == core.cache_keys.SNAPSHOT_SCHEMA_VERSION (a test holds them together)
+    schema_version: Literal[4] = 4  # == core.cache_keys.SNAPSHOT_SCHEMA_VERSION (a test holds them together)
     version: str = ""
     public_id: str
     tenant_id: int

@@ -152,7 +152,7 @@ def test_tools_reflect_the_live_database_on_the_next_job(world_a):
     item.price, item.is_available = Decimal("11.00"), False
     item.save()
     answer = _ask(world_a, "Price?", "get_item_details", {"dish": "Alpha Secret Dish"})
-    assert "Price: €11.00." in answer and "sold out today" in answer
+    assert "Price: €11.00." in answer and "It is not available at the moment." in answer
 
 
 def test_instructions_do_not_grow_with_the_menu(world_a):

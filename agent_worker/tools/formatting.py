@@ -6,6 +6,7 @@ Money goes through Babel in the restaurant's locale with the currency's own mino
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from babel.numbers import format_currency
@@ -32,10 +33,23 @@ def plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def item_line(item: MenuItemSnapshot, language: str = "en") -> str:
-    sold_out = " (sold out today)" if not item.available else ""
+def availability(item: MenuItemSnapshot, today: dt.date) -> str:
+    """Why a dish cannot be ordered on `today` (the restaurant's local date), or "" when it can.
+
+    "Sold out today" only on the date the owner marked: the next day the same snapshot says nothing, so the
+    dish is back without anyone touching it. A dish taken off the menu is not promised for tomorrow.
+    """
+    if not item.available:
+        return "not available at the moment"
+    if item.is_sold_out_on(today):
+        return "sold out today"
+    return ""
+
+
+def item_line(item: MenuItemSnapshot, today: dt.date, language: str = "en") -> str:
+    why = availability(item, today)
     tags = f", {', '.join(item.dietary_tags)}" if item.dietary_tags else ""
-    return f"{item.name}, {price(item, language)}{tags}{sold_out}"
+    return f"{item.name}, {price(item, language)}{tags}{f' ({why})' if why else ''}"
 
 
 def allergens_text(item: MenuItemSnapshot) -> str:
@@ -46,13 +60,14 @@ def allergens_text(item: MenuItemSnapshot) -> str:
     return ", ".join(ALLERGENS.get(a, a) for a in item.allergens)
 
 
-def item_details(item: MenuItemSnapshot, category: str, language: str = "en") -> str:
+def item_details(item: MenuItemSnapshot, category: str, today: dt.date, language: str = "en") -> str:
+    why = availability(item, today)
     parts = [
         f"{item.name} ({category}): {item.description}" if item.description else f"{item.name} ({category})",
         f"Price: {price(item, language)}.",
         f"Dietary: {', '.join(item.dietary_tags)}." if item.dietary_tags else "",
         f"Allergens: {allergens_text(item)}.",
-        "It is sold out today." if not item.available else "It is available.",
+        f"It is {why}." if why else "It is available.",
     ]
     return " ".join(p for p in parts if p)
 

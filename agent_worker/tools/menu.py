@@ -15,6 +15,7 @@ from livekit.agents.llm import Tool
 
 from agent_worker.state import CallState
 from agent_worker.tools import formatting as fmt
+from tenants.hours import local_now
 from tenants.snapshot import MenuCategorySnapshot, MenuItemSnapshot, RestaurantSnapshot
 from tenants.vocabulary import ALLERGENS, DIETARY_TAGS, allergens_for_word, fold
 
@@ -96,10 +97,13 @@ async def list_items_in_category(context: RunContext[CallState], category: str) 
         category: The name of the menu section, as returned by list_menu_categories.
     """
     snapshot = context.userdata.snapshot
+    today = local_now(snapshot).date()  # "sold out today" is judged now, in the restaurant's zone
     found = matching_categories(snapshot, category)
     if len(found) == 1:
         [c] = found
-        return fmt.bounded([fmt.item_line(i, snapshot.language) for i in c.items], f"dishes in {c.name}")
+        return fmt.bounded(
+            [fmt.item_line(i, today, snapshot.language) for i in c.items], f"dishes in {c.name}"
+        )
     if found:
         return f"Several menu sections match {category}: {', '.join(c.name for c in found)}. Ask which one."
     return f"There is no menu section called {category}. Sections: " + ", ".join(
@@ -120,6 +124,7 @@ async def search_menu(
             Optional.
     """
     snapshot = context.userdata.snapshot
+    today = local_now(snapshot).date()  # "sold out today" is judged now, in the restaurant's zone
     tag = _vocabulary_key(dietary_need, DIETARY_TAGS) if dietary_need.strip() else None
     if dietary_need.strip() and tag is None:
         return f"I don't know the dietary need {dietary_need}. Known: {', '.join(DIETARY_TAGS)}."
@@ -139,12 +144,14 @@ async def search_menu(
         and (not tags or tags & set(item.dietary_tags))
     ]
     if not avoided:
-        return fmt.bounded([fmt.item_line(i, snapshot.language) for i in candidates], "matching dishes")
+        return fmt.bounded(
+            [fmt.item_line(i, today, snapshot.language) for i in candidates], "matching dishes"
+        )
     safe, unknown = allergen_free(candidates, avoided)
     names = " or ".join(ALLERGENS[a] for a in avoided)
     answer = (
         f"Declared free of {names}: "
-        + fmt.bounded([fmt.item_line(i, snapshot.language) for i in safe], "dishes")
+        + fmt.bounded([fmt.item_line(i, today, snapshot.language) for i in safe], "dishes")
         if safe
         else f"No dish on the menu is declared free of {names}."
     )
@@ -164,6 +171,7 @@ async def get_item_details(context: RunContext[CallState], dish: str) -> str:
         dish: The dish name, as the diner said it or as a menu tool returned it.
     """
     snapshot = context.userdata.snapshot
+    today = local_now(snapshot).date()  # "sold out today" is judged now, in the restaurant's zone
     items = _items(snapshot)
     wanted = fold(dish)
     matches = [(c, i) for c, i in items if fold(i.name) == wanted] or [
@@ -174,7 +182,7 @@ async def get_item_details(context: RunContext[CallState], dish: str) -> str:
     if len(matches) > 1:
         return "Several dishes match: " + fmt.bounded([i.name for _, i in matches], "dishes")
     category, item = matches[0]
-    return fmt.item_details(item, category, snapshot.language)
+    return fmt.item_details(item, category, today, snapshot.language)
 
 
 TOOLS: list[Tool] = [list_menu_categories, list_items_in_category, search_menu, get_item_details]

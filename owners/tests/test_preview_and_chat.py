@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_page_shows_what_the_agent_would_say(world_a):
     item = MenuItem.objects.get(restaurant=world_a.restaurant)
-    item.is_available = False
+    item.sold_out_on = world_a.restaurant.local_today()
     item.save()
     client = world_a.client_for(world_a.owner)
     body = client.get(
@@ -112,6 +112,8 @@ def _restaurants(draw):
                 )
             ),
             available=draw(st.booleans()),
+            # Sold out on a date before, inside or after the drawn instants' range.
+            sold_out_on=draw(st.sampled_from([None, dt.date(2026, 11, 10), dt.date(2026, 11, 25)])),
         )
         for i in range(draw(st.integers(0, 4)))
     ]
@@ -136,9 +138,12 @@ def test_preview_and_tools_agree_for_any_restaurant_and_instant(snapshot, moment
         for offset in (-1, 0)
         for start, end in hours.intervals_on(snapshot, local.date() + dt.timedelta(days=offset))
     )
-    assert [d.name for d in preview.sold_out] == [i.name for i in snapshot.items() if not i.available]
+    today = local.date()
+    assert [d.name for d in preview.sold_out] == [
+        i.name for i in snapshot.items() if not i.available or i.sold_out_on == today
+    ]
     assert [d.says for d in preview.no_allergen_information] == [
-        fmt.item_details(i, "Mains", "en") for i in snapshot.items() if not i.allergens_known
+        fmt.item_details(i, "Mains", today, "en") for i in snapshot.items() if not i.allergens_known
     ]
 
 
@@ -193,7 +198,8 @@ def test_the_demo_restaurants_preview_says_what_their_tools_say(moment):
             hours_tools.check_if_open, snapshot, when=f"{local:%Y-%m-%d %H:%M}"
         )
         assert preview.week == tool_answer(hours_tools.get_opening_hours, snapshot)
-        sold_out = {i.name for i in snapshot.items() if not i.available}
+        sold_out = {i.name for i in snapshot.items() if not i.available_on(local.date())}
         assert {d.name for d in preview.sold_out} == sold_out
         for dish in preview.sold_out:
-            assert "(sold out today)" in dish.says
+            # The demo's unavailable dishes are off the menu (not "sold out today"): never promised back.
+            assert "(not available at the moment)" in dish.says or "(sold out today)" in dish.says

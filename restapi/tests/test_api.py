@@ -178,6 +178,29 @@ def test_sold_out_in_one_call_by_id_or_by_pos_id(world_a, api_a):
     assert back.status_code == 200 and back.json()["is_available"] is True
 
 
+def test_the_till_86es_a_dish_for_today_only_and_the_api_says_what_a_diner_hears(world_a, api_a):
+    rid = world_a.restaurant.public_id
+    item = MenuItem.objects.get(restaurant=world_a.restaurant)
+    response = api_a.post(f"{V1}/menu/items/{item.pk}/availability", {"available": False, "today_only": True})
+    body = response.json()
+    today = world_a.restaurant.local_today()
+    assert response.status_code == 200
+    assert (body["is_available"], body["sold_out_on"], body["available_now"]) == (
+        True,
+        today.isoformat(),
+        False,
+    )
+    items = f"{V1}/restaurants/{rid}/menu/items"
+    assert [i["id"] for i in api_a.get(items, {"available": "false"}).json()["results"]] == [item.pk]
+    assert api_a.get(items, {"available": "true"}).json()["count"] == 0
+    # Yesterday's mark (what today's looks like tomorrow): on sale again, nobody called the API.
+    MenuItem.objects.filter(pk=item.pk).update(sold_out_on=today - dt.timedelta(days=1))
+    assert api_a.get(f"{V1}/menu/items/{item.pk}").json()["available_now"] is True
+    assert [i["id"] for i in api_a.get(items, {"available": "true"}).json()["results"]] == [item.pk]
+    refused = api_a.post(f"{V1}/menu/items/{item.pk}/availability", {"available": True, "today_only": True})
+    assert refused.status_code == 400 and "today_only" in refused.json()["fields"]
+
+
 def test_calls_list_with_filters_and_detail_with_transcript(world_a, api_a):
     payload = CallRecordPayload.model_validate(call_payload(world_a.restaurant))
     record = call_record_store(payload=payload)

@@ -62,7 +62,7 @@ def test_the_pos_marks_an_item_sold_out_and_the_next_caller_hears_it(world_a):
     api = api_for(world_a, scopes=["catalog:write"])
     response = api.post(
         f"/api/v1/restaurants/{world_a.restaurant.public_id}/menu/availability",
-        {"external_ids": ["SKU-SALMON"], "available": False},
+        {"external_ids": ["SKU-SALMON"], "available": False, "today_only": True},
     )
     assert response.status_code == 200 and response.json()["changed"] == 1
 

@@ -98,32 +98,21 @@ def test_bulk_actions_with_foreign_ids_touch_nothing(world_a, world_b):
     assert Restaurant.objects.filter(pk=world_b.restaurant.pk).exists()
 
 
-def test_sold_out_toggle_in_the_list_ignores_foreign_rows(world_a, world_b):
+def test_sold_out_today_action_in_the_list_ignores_foreign_rows(world_a, world_b):
+    # The list has no editable column any more (the sold-out board is the one-tap toggle): its actions
+    # are the bulk path, and they only ever reach the user's own rows.
     client = world_a.client_for(world_a.owner)
     b_item = _objects(world_b)["menuitem"]
-    client.post(
-        reverse("admin:tenants_menuitem_changelist"),
-        {
-            "form-TOTAL_FORMS": "1",
-            "form-INITIAL_FORMS": "1",
-            "form-0-id": str(b_item.pk),
-            "_save": "Save",
-        },
-    )
-    b_item.refresh_from_db()
-    assert b_item.is_available is True
-
-
-def test_sold_out_toggle_in_the_list_works_for_own_rows(world_a):
-    client = world_a.client_for(world_a.owner)
-    item = _objects(world_a)["menuitem"]
+    a_item = _objects(world_a)["menuitem"]
     response = client.post(
         reverse("admin:tenants_menuitem_changelist"),
-        {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": str(item.pk), "_save": "Save"},
+        {"action": "mark_sold_out_today", "_selected_action": [b_item.pk, a_item.pk]},
     )
     assert response.status_code == 302
-    item.refresh_from_db()
-    assert item.is_available is False  # an unticked box means sold out
+    b_item.refresh_from_db()
+    a_item.refresh_from_db()
+    assert b_item.sold_out_on is None
+    assert a_item.sold_out_on == world_a.restaurant.local_today() and a_item.is_available is True
 
 
 @pytest.mark.parametrize(

@@ -158,13 +158,7 @@ def test_admin_edits_and_bulk_actions_are_heard_on_the_next_read(world_a):
     assert _get(world_a.restaurant).items()[0].available is False
     client.post(
         reverse("admin:tenants_menuitem_changelist"),
-        {
-            "form-TOTAL_FORMS": "1",
-            "form-INITIAL_FORMS": "1",
-            "form-0-id": str(item.pk),
-            "form-0-is_available": "on",
-            "_save": "Save",
-        },
+        {"action": "mark_available", "_selected_action": [item.pk]},
     )
     assert _get(world_a.restaurant).items()[0].available is True
 
