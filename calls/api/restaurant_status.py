@@ -91,11 +91,14 @@ class RestaurantStatusApi(APIView):
             response["Retry-After"] = str(throttled.retry_after)
             cacheable = False
         else:
+            own_origin = f"{request.scheme}://{request.get_host()}"
             try:
                 snapshot = sessions.session_availability_check(
                     public_id=serializer.validated_data["restaurant_id"],
-                    origin=origin,
-                    own_origin=f"{request.scheme}://{request.get_host()}",
+                    # Browsers send no Origin on a same-origin GET: that is one of the platform's own pages.
+                    # (Outside a browser any Origin can be claimed, so this reveals nothing new.)
+                    origin=origin or own_origin,
+                    own_origin=own_origin,
                 )
             except ApplicationError as exc:
                 response = Response(

@@ -128,3 +128,10 @@ def test_a_throttled_status_check_is_not_cached(world_a, origins, settings):
     assert throttled.status_code == 429
     assert throttled["Cache-Control"] == "no-store"
     assert int(throttled["Retry-After"]) > 0
+
+
+def test_the_platforms_own_pages_send_no_origin_on_a_same_origin_get_and_are_answered(world_a):
+    response = status(world_a.restaurant.public_id, origin=None)
+    assert response.status_code == 200
+    assert response.json()["name"] == "Alpha Bistro"
+    assert "Access-Control-Allow-Origin" not in response
