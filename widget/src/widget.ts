@@ -284,7 +284,8 @@ export class HostlineWidget {
       if (href && this.phone) {
         link.href = href;
         const label = link.querySelector("span");
-        if (label) label.textContent = s.callPhone(this.phone);
+        // The number never breaks across lines (non-breaking spaces); assistive tech reads it the same.
+        if (label) label.textContent = s.callPhone(this.phone.replace(/ /g, "\u00a0"));
       } else {
         link.removeAttribute("href");
       }
