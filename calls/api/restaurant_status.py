@@ -2,8 +2,8 @@
 
 Every page view of a restaurant's website asks once, so the answer is cheap and cacheable: with the
 restaurant's snapshot and the allowed origins in Redis it reads no SQL, and the answer (taking calls, not
-taking calls, not here) may be kept for `STATUS_MAX_AGE_SECONDS` by the browser or a shared cache (it
-varies only with the Origin). The call start checks everything again, so a cached "taking calls" costs a
+taking calls, not here) may be kept by the browser or a shared cache (it varies only with the Origin):
+`STATUS_MAX_AGE_SECONDS` for "taking calls", `REFUSAL_MAX_AGE_SECONDS` for a refusal. The call start checks everything again, so a cached "taking calls" costs a
 suspended restaurant nothing but a refused click, which shows its phone number.
 """
 
@@ -28,6 +28,9 @@ from core.errors import ApplicationError
 
 STATUS_SCOPE = "restaurant_status_ip"
 STATUS_MAX_AGE_SECONDS = 60
+# A refusal is kept briefly: an owner who just pressed "Go live" (or an operator who lifted a suspension)
+# sees the call button on the next visit within seconds, not a minute.
+REFUSAL_MAX_AGE_SECONDS = 10
 
 
 def _client_limit(request: Request) -> RateLimit:
@@ -115,5 +118,6 @@ class RestaurantStatusApi(APIView):
             for name, value in cors_headers(origin).items():
                 response[name] = value
         response["Vary"] = "Origin"
-        response["Cache-Control"] = f"public, max-age={STATUS_MAX_AGE_SECONDS}" if cacheable else "no-store"
+        max_age = STATUS_MAX_AGE_SECONDS if response.status_code == 200 else REFUSAL_MAX_AGE_SECONDS
+        response["Cache-Control"] = f"public, max-age={max_age}" if cacheable else "no-store"
         return response

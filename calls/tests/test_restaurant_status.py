@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from calls.admission import session_slot_acquire
-from calls.api.restaurant_status import STATUS_MAX_AGE_SECONDS
+from calls.api.restaurant_status import REFUSAL_MAX_AGE_SECONDS, STATUS_MAX_AGE_SECONDS
 from tenants.cache import restaurant_snapshot_invalidate
 from tenants.models import Restaurant, Tenant
 from tenants.tests.factories import AllowedOriginFactory
@@ -77,7 +77,7 @@ def test_a_suspended_restaurant_is_refused_with_its_phone_number(world_a, origin
     assert checked.status_code == 403
     assert checked.json()["error"] == "not_taking_calls"
     assert checked.json()["phone"] == "+44 20 7946 0000"
-    assert checked["Cache-Control"] == f"public, max-age={STATUS_MAX_AGE_SECONDS}"
+    assert checked["Cache-Control"] == f"public, max-age={REFUSAL_MAX_AGE_SECONDS}", "lifted within seconds"
 
     refused = start(world_a.restaurant.public_id)
     assert refused.status_code == 403
