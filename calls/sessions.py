@@ -51,6 +51,23 @@ class ServiceUnavailable(errors.Unavailable):
     code = "voice_service_unavailable"
 
 
+def restaurant_contact(snapshot: RestaurantSnapshot) -> dict[str, str]:
+    """What a refused diner may be told about the restaurant: its name and, when set, its phone number.
+
+    Only added to refusals that already name the restaurant (not taking calls, not live, busy, voice
+    service down), never to the "not available here" answer, which must look like an unknown id.
+    """
+    contact = {"name": snapshot.name}
+    if snapshot.phone:
+        contact["phone"] = snapshot.phone
+    return contact
+
+
+def _with_contact(error: errors.ApplicationError, snapshot: RestaurantSnapshot) -> errors.ApplicationError:
+    error.extra.update(restaurant_contact(snapshot))
+    return error
+
+
 @dataclass(frozen=True)
 class SessionDetails:
     server_url: str
@@ -107,10 +124,13 @@ def session_create(
         raise NotAvailable(f"No restaurant “{public_id}” is available here.")
     if not snapshot.can_take_calls:
         call_refusal_count(public_id=snapshot.public_id, reason="not_taking_calls")
-        raise NotTakingCalls("This restaurant is not taking voice calls right now. Please call them instead.")
+        raise _with_contact(
+            NotTakingCalls("This restaurant is not taking voice calls right now. Please call them instead."),
+            snapshot,
+        )
     if not snapshot.live:
         call_refusal_count(public_id=snapshot.public_id, reason="not_live")
-        raise NotLive(NOT_LIVE_DETAIL)
+        raise _with_contact(NotLive(NOT_LIVE_DETAIL), snapshot)
 
     # Validated (and size-checked) before a line is taken, so a bad request never holds one.
     metadata = _checked_metadata(snapshot, language, context, request_id)
@@ -121,8 +141,9 @@ def session_create(
         call_admit(
             snapshot=snapshot, room_name=room, client_ident=client_ident if caller_tenant_id is None else None
         )
-    except errors.Busy:
+    except errors.Busy as exc:
         call_refusal_count(public_id=snapshot.public_id, reason="busy")
+        _with_contact(exc, snapshot)
         raise
     try:
         agent_dispatch_create(room=room, agent_name=AGENT_NAME, metadata=metadata)
@@ -132,8 +153,9 @@ def session_create(
         logger.error(
             "dispatch failed request_id=%s room=%s restaurant=%s: %s", request_id, room, public_id, exc
         )
-        raise ServiceUnavailable(
-            "The voice service is unavailable right now. Please try again shortly."
+        raise _with_contact(
+            ServiceUnavailable("The voice service is unavailable right now. Please try again shortly."),
+            snapshot,
         ) from exc
 
     return _session_details(room)
@@ -225,12 +247,15 @@ async def asession_create(
             raise NotAvailable(f"No restaurant “{public_id}” is available here.")
         if not snapshot.can_take_calls:
             await acall_refusal_count(public_id=snapshot.public_id, reason="not_taking_calls")
-            raise NotTakingCalls(
-                "This restaurant is not taking voice calls right now. Please call them instead."
+            raise _with_contact(
+                NotTakingCalls(
+                    "This restaurant is not taking voice calls right now. Please call them instead."
+                ),
+                snapshot,
             )
         if not snapshot.live:
             await acall_refusal_count(public_id=snapshot.public_id, reason="not_live")
-            raise NotLive(NOT_LIVE_DETAIL)
+            raise _with_contact(NotLive(NOT_LIVE_DETAIL), snapshot)
         metadata = _checked_metadata(snapshot, language, context, request_id)
     except errors.ApplicationError as exc:
         raise Refused(exc) from exc
@@ -246,8 +271,12 @@ async def asession_create(
             rate_limits=rate_limits(snapshot),
             client_ident=client_ident if caller_tenant_id is None else None,
         )
-    except TooManySessions:
+    except TooManySessions as exc:
         await acall_refusal_count(public_id=snapshot.public_id, reason="busy")
+        _with_contact(exc, snapshot)
+        raise
+    except errors.ApplicationError as exc:  # this caller's or this restaurant's rate: a wait, then retry
+        _with_contact(exc, snapshot)
         raise
     try:
         await aagent_dispatch_create(room=room, agent_name=AGENT_NAME, metadata=metadata)
@@ -259,14 +288,17 @@ async def asession_create(
         logger.error(
             "dispatch failed request_id=%s room=%s restaurant=%s: %s", request_id, room, public_id, exc
         )
-        raise ServiceUnavailable(
-            "The voice service is unavailable right now. Please try again shortly."
+        raise _with_contact(
+            ServiceUnavailable("The voice service is unavailable right now. Please try again shortly."),
+            snapshot,
         ) from exc
 
     return _session_details(room)
 
 
-def session_availability_check(*, public_id: str, origin: str | None, own_origin: str | None = None) -> None:
+def session_availability_check(
+    *, public_id: str, origin: str | None, own_origin: str | None = None
+) -> RestaurantSnapshot:
     """May a diner on `origin` call this restaurant now? Raises what `session_create` would, takes nothing.
 
     The widget asks this before the microphone, so a diner is never asked for a microphone by a restaurant
@@ -280,6 +312,10 @@ def session_availability_check(*, public_id: str, origin: str | None, own_origin
     ):
         raise NotAvailable(f"No restaurant “{public_id}” is available here.")
     if not snapshot.can_take_calls:
-        raise NotTakingCalls("This restaurant is not taking voice calls right now. Please call them instead.")
+        raise _with_contact(
+            NotTakingCalls("This restaurant is not taking voice calls right now. Please call them instead."),
+            snapshot,
+        )
     if not snapshot.live:
-        raise NotLive(NOT_LIVE_DETAIL)
+        raise _with_contact(NotLive(NOT_LIVE_DETAIL), snapshot)
+    return snapshot

@@ -8,15 +8,20 @@ channels (a phone call turned away by admission) read `code` and speak their own
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class ApplicationError(Exception):
     code = "invalid_request"
     http_status = 400
     retry_after: int | None = None
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, *, extra: Mapping[str, str] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        # More fields for the JSON body beside "error" and "detail" (a refused call's restaurant phone
+        # number, so a diner is never left without a way to reach the restaurant).
+        self.extra: dict[str, str] = dict(extra or {})
 
 
 class NotFound(ApplicationError):

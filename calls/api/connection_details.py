@@ -50,6 +50,14 @@ ALLOW = "POST, OPTIONS"
 class ErrorSerializer(serializers.Serializer):
     error = serializers.CharField(help_text="A stable machine-readable code, e.g. restaurant_not_found.")
     detail = serializers.CharField(help_text="What is wrong, in words a person can act on.")
+    name = serializers.CharField(
+        required=False, help_text="The restaurant's name, on refusals that concern a known restaurant."
+    )
+    phone = serializers.CharField(
+        required=False,
+        help_text="The restaurant's phone number, when set, on refusals that concern a known restaurant "
+        "(not taking calls, not live, busy, voice service unavailable): the diner can call instead.",
+    )
 
 
 # The contract's patterns, for fullmatch (they are written anchored, for DRF and pydantic).
@@ -242,10 +250,10 @@ async def _call_start(req: CallStartRequest) -> tuple[Answer, bool]:
     except sessions.Refused as refused:
         error = refused.error
         return await _refusal_counted(
-            req, _error(error.code, error.detail, error.http_status, error.retry_after)
+            req, _error(error.code, error.detail, error.http_status, error.retry_after, **error.extra)
         ), False
     except ApplicationError as exc:  # throttled, every line busy, LiveKit unavailable: after the checks
-        return _error(exc.code, exc.detail, exc.http_status, exc.retry_after), origin_checked
+        return _error(exc.code, exc.detail, exc.http_status, exc.retry_after, **exc.extra), origin_checked
     DISPATCHES.labels("dispatched").inc()
     DISPATCH_SECONDS.observe(time.perf_counter() - started)
     expires = details.expires_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")

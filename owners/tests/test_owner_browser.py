@@ -27,11 +27,11 @@ from tenants.tests.factories import (
     OpeningHoursFactory,
     TenantFactory,
 )
-from web.tests.test_widget_browser import (  # noqa: F401 (fixtures)
+from web.tests.conftest import host_site  # noqa: F401 (a fixture)
+from web.tests.test_widget_browser import (
     ARTIFACTS,
     STATE_TIMEOUT_MS,
     host_page,
-    host_site,
     wait_for_state,
     widget,
 )
@@ -86,13 +86,16 @@ def test_owner_goes_live_and_the_widget_starts_taking_calls(
     assert "OPENAI_API_KEY" in page.inner_text("#test-chat")
     shot(page, "2-agent-not-live")
 
-    # The diner's side before going live: told plainly, no microphone prompt, no call.
+    # The diner's side before going live: no call button (no phone number to offer either), no call;
+    # the owner trying their page reads why in the console.
     AllowedOriginFactory(tenant=tenant, origin=site.origin)
     diner = page.context.new_page()
+    hints: list[str] = []
+    diner.on("console", lambda m: hints.append(m.text) if m.type == "warning" else None)
     diner.goto(site.origin + "/")
-    widget(diner).get_by_role("button", name="Talk to us").click()
-    wait_for_state(diner, "error")
-    assert "not taking calls yet" in widget(diner).get_by_role("alert").inner_text()
+    diner.locator("[data-hostline-widget] .root[data-availability='hidden']").wait_for(state="attached")
+    assert widget(diner).get_by_role("button").count() == 0
+    assert any("Go live" in hint for hint in hints)
     assert fake_livekit.dispatches == []
     diner.screenshot(path=str(ARTIFACTS / f"owner-3-widget-not-live-{page.width}.png"))
 
@@ -128,7 +131,9 @@ def test_owner_goes_live_and_the_widget_starts_taking_calls(
     assert page.inner_text("#hl-status") == "Live"
     shot(page, "5-live")
 
-    diner.reload()
+    # A new visit (a reload within seconds may reuse the browser's cached status answer).
+    diner = page.context.browser.new_context().new_page()
+    diner.goto(site.origin + "/")
     widget(diner).get_by_role("button", name="Talk to us").click()
     diner.wait_for_function("() => document.querySelector('[data-hostline-widget]') !== null")
     wait_for_state(diner, "error")  # the fake LiveKit has no media server: the room is unreachable

@@ -8,10 +8,7 @@ The agent-side states (listening, thinking, speaking, transcript) are driven by 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -31,41 +28,6 @@ STATE_TIMEOUT_MS = 20_000
 def _widget_built() -> None:
     if not (Path(settings.BASE_DIR) / "static" / "widget.js").exists():
         pytest.fail("static/widget.js is missing: build it with `make widget`.")
-
-
-@dataclass
-class HostSite:
-    """A restaurant's own website, on its own origin, embedding the widget with one script tag."""
-
-    origin: str
-    pages: dict[str, str]
-
-
-@pytest.fixture
-def host_site() -> Iterator[Any]:
-    sites: list[ThreadingHTTPServer] = []
-
-    def serve(pages: dict[str, str]) -> HostSite:
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                body = pages.get(self.path.split("?")[0])
-                self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.end_headers()
-                self.wfile.write((body or "not found").encode())
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        sites.append(server)
-        return HostSite(origin=f"http://127.0.0.1:{server.server_address[1]}", pages=pages)
-
-    yield serve
-    for server in sites:
-        server.shutdown()
-        server.server_close()
 
 
 HOST_PAGE = """<!doctype html>
@@ -191,29 +153,40 @@ def test_try_again_starts_a_fresh_call(page, live_server, host_site, restaurant,
     assert len(rooms) == 2, "each attempt must get its own room"
 
 
-def test_on_a_site_the_tenant_does_not_allow_the_widget_refuses_clearly(
+def test_on_a_site_the_tenant_does_not_allow_no_launcher_shows_and_the_console_tells_the_owner(
     page, live_server, host_site, restaurant, fake_livekit
 ):
     site = host_site({"/": host_page(live_server.url, restaurant.public_id)})
     AllowedOriginFactory(tenant=restaurant.tenant, origin="https://trattoria.example")
+    warnings: list[str] = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    calls: list[str] = []
+    page.on("request", lambda r: calls.append(r.url) if "/api/connection-details" in r.url else None)
 
     page.goto(site.origin + "/")
-    widget(page).get_by_role("button", name="Talk to us").click()
-    wait_for_state(page, "error")
+    page.locator("[data-hostline-widget] .root[data-availability='hidden']").wait_for(state="attached")
 
-    assert page.evaluate("window.__states")[-1]["error"] == "not_allowed"
-    assert "not enabled on this website" in widget(page).get_by_role("alert").inner_text()
-    assert fake_livekit.dispatches == []
+    assert widget(page).get_by_role("button").count() == 0, "a diner is not offered a call that cannot work"
+    assert any("allowed websites" in w and site.origin in w for w in warnings), warnings
+    assert calls == [] and fake_livekit.dispatches == []
 
 
-def test_a_diner_who_blocks_the_microphone_is_told_how_to_fix_it_and_no_agent_is_dispatched(
+def test_a_diner_who_blocks_the_microphone_is_told_how_to_fix_it_after_the_call_was_accepted(
     page, live_server, host_site, restaurant, fake_livekit
 ):
     site = host_site({"/": host_page(live_server.url, restaurant.public_id)})
     AllowedOriginFactory(tenant=restaurant.tenant, origin=site.origin)
     page.add_init_script(
-        "navigator.mediaDevices.getUserMedia = () =>"
-        " Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));"
+        "window.__asked = [];"
+        "navigator.mediaDevices.getUserMedia = () => { window.__asked.push(performance.now());"
+        " return Promise.reject(new DOMException('Permission denied', 'NotAllowedError')); };"
+    )
+    accepted: list[float] = []
+    page.on(
+        "response",
+        lambda r: (
+            accepted.append(1) if r.url.endswith("/api/connection-details") and r.status == 200 else None
+        ),
     )
 
     page.goto(site.origin + "/")
@@ -221,7 +194,11 @@ def test_a_diner_who_blocks_the_microphone_is_told_how_to_fix_it_and_no_agent_is
     wait_for_state(page, "error")
 
     assert "Microphone access was blocked" in widget(page).get_by_role("alert").inner_text()
-    assert fake_livekit.dispatches == []
+    assert widget(page).get_by_role("button", name="Try again").is_visible(), "allowing it and retrying helps"
+    assert accepted == [1] and len(page.evaluate("window.__asked")) == 1, (
+        "the microphone is asked for once, after the platform accepted the call"
+    )
+    assert len(fake_livekit.dispatches) == 1
 
 
 def test_busy_lines_tell_the_diner_when_to_try_again(page, live_server, host_site, restaurant):
@@ -293,6 +270,7 @@ def test_options_position_button_text_and_language(page, live_server, host_site,
 
 def test_keyboard_only_diners_can_open_and_close_the_widget(page, live_server, host_site, restaurant):
     site = host_site({"/": host_page(live_server.url, restaurant.public_id)})
+    AllowedOriginFactory(tenant=restaurant.tenant, origin=site.origin)
     page.add_init_script(SCRIPTED_CALL)
     page.goto(site.origin + "/")
     launch = widget(page).get_by_role("button", name="Talk to us")
@@ -315,6 +293,7 @@ def test_a_call_shows_the_agents_states_the_transcript_mute_and_hang_up(
     page, live_server, host_site, restaurant
 ):
     site = host_site({"/": host_page(live_server.url, restaurant.public_id)})
+    AllowedOriginFactory(tenant=restaurant.tenant, origin=site.origin)
     page.add_init_script(SCRIPTED_CALL)
     page.goto(site.origin + "/")
     widget(page).get_by_role("button", name="Talk to us").click()
@@ -342,6 +321,7 @@ def test_a_call_shows_the_agents_states_the_transcript_mute_and_hang_up(
 
 def test_the_widget_fits_a_phone_screen(browser, live_server, host_site, restaurant):
     site = host_site({"/": host_page(live_server.url, restaurant.public_id)})
+    AllowedOriginFactory(tenant=restaurant.tenant, origin=site.origin)
     context = browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
     phone = context.new_page()
     phone.add_init_script(SCRIPTED_CALL)

@@ -1,35 +1,16 @@
-// The one call the widget makes to the platform: POST /api/connection-details.
+// The one call the call bundle makes to the platform: POST /api/connection-details.
+
+import { type RestaurantContact, WidgetFailure } from "./failures";
+import { platformReachable } from "./status";
+
+export { WidgetFailure } from "./failures";
+export type { FailureKind } from "./failures";
 
 export interface ConnectionDetails {
   serverUrl: string;
   participantToken: string;
   roomName: string;
   participantIdentity: string;
-}
-
-export type FailureKind =
-  | "mic_denied"
-  | "mic_missing"
-  | "unsupported"
-  | "busy"
-  | "unavailable"
-  | "not_allowed"
-  | "not_found"
-  | "not_taking_calls"
-  | "not_live"
-  | "network"
-  | "room_unreachable"
-  | "no_agent"
-  | "call_dropped";
-
-export class WidgetFailure extends Error {
-  constructor(
-    readonly kind: FailureKind,
-    readonly retryAfterSeconds: number | null = null,
-    detail = "",
-  ) {
-    super(detail || kind);
-  }
 }
 
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -39,18 +20,8 @@ function retryAfter(response: Response): number | null {
   return Number.isFinite(value) && value > 0 ? Math.min(value, 600) : null;
 }
 
-/**
- * A browser reports a CORS refusal exactly like a dead network. The platform only answers CORS for
- * websites a tenant allows, so if it is reachable at all (an opaque no-cors request succeeds), the
- * failure means this website is not allowed.
- */
-async function platformReachable(apiBase: string): Promise<boolean> {
-  try {
-    await fetch(`${apiBase}/healthz`, { mode: "no-cors", cache: "no-store", signal: AbortSignal.timeout(5_000) });
-    return true;
-  } catch {
-    return false;
-  }
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() ? value.trim().slice(0, 80) : undefined;
 }
 
 export async function fetchConnectionDetails(
@@ -80,44 +51,24 @@ export async function fetchConnectionDetails(
   }
   let code = "";
   let detail = "";
+  const contact: RestaurantContact = {};
   try {
-    const data = (await response.json()) as { error?: string; detail?: string };
-    code = data.error ?? "";
-    detail = data.detail ?? "";
+    // Read tolerantly: an older platform sends no name or phone, a proxy's error page no JSON at all.
+    const data = (await response.json()) as Record<string, unknown>;
+    code = text(data.error) ?? "";
+    detail = text(data.detail) ?? "";
+    contact.name = text(data.name);
+    contact.phone = text(data.phone);
   } catch {
     // A proxy's HTML error page: the status code alone decides.
   }
-  if (response.status === 429) throw new WidgetFailure("busy", retryAfter(response), detail);
-  if (response.status === 404) throw new WidgetFailure("not_found", null, detail);
-  if (response.status === 403 && code === "not_taking_calls") throw new WidgetFailure("not_taking_calls", null, detail);
-  if (response.status === 403 && code === "not_live") throw new WidgetFailure("not_live", null, detail);
-  if (response.status === 403) throw new WidgetFailure("not_allowed", null, detail);
-  throw new WidgetFailure("unavailable", retryAfter(response), detail);
-}
-
-/**
- * Asked before the microphone: a restaurant that is not taking calls (not live yet, or suspended) is told
- * to the diner without a microphone prompt. Anything else (network, an older platform without this
- * endpoint) is left for the call start itself to report.
- */
-export async function checkTakingCalls(apiBase: string, restaurantId: string): Promise<void> {
-  let response: Response;
-  try {
-    response = await fetch(`${apiBase}/api/restaurant-status?restaurant_id=${encodeURIComponent(restaurantId)}`, {
-      credentials: "omit",
-      cache: "no-store",
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-  } catch {
-    return;
+  const wait = retryAfter(response);
+  if (response.status === 429) throw new WidgetFailure("busy", wait, detail, contact);
+  if (response.status === 404) throw new WidgetFailure("not_found", null, detail, contact);
+  if (response.status === 403 && code === "not_taking_calls") {
+    throw new WidgetFailure("not_taking_calls", null, detail, contact);
   }
-  if (response.status !== 403) return;
-  let code = "";
-  try {
-    code = ((await response.json()) as { error?: string }).error ?? "";
-  } catch {
-    return;
-  }
-  if (code === "not_live") throw new WidgetFailure("not_live");
-  if (code === "not_taking_calls") throw new WidgetFailure("not_taking_calls");
+  if (response.status === 403 && code === "not_live") throw new WidgetFailure("not_live", null, detail, contact);
+  if (response.status === 403) throw new WidgetFailure("not_allowed", null, detail, contact);
+  throw new WidgetFailure("unavailable", wait, detail, contact);
 }

@@ -6,6 +6,7 @@ import { HostlineWidget, type WidgetOptions } from "./widget";
 
 const RESTAURANT_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const LANGUAGE = /^[a-z]{2}(-[A-Za-z0-9]{2,8})?$/;
+const PHONE = /^\+?[0-9 ()./-]{5,40}$/; // as the admin validates a restaurant's phone number
 const DEFAULT_AGENT_JOIN_TIMEOUT_MS = 20_000;
 const MOUNTED = "data-hostline-mounted";
 
@@ -39,6 +40,9 @@ function optionsFrom(data: DOMStringMap, fallback: DOMStringMap, mode: WidgetOpt
   const explicit = (pick("language") ?? "").toLowerCase();
   const uiLanguage = explicit || (document.documentElement.lang ?? "").toLowerCase();
   const timeout = Number.parseInt(pick("agentTimeout") ?? "", 10);
+  // The element's own (never the script tag's for an inline button: that may be another restaurant's).
+  const phone = data.phone?.trim() ?? "";
+  const name = data.name?.trim().slice(0, 80) ?? "";
   return {
     restaurantId,
     apiBase: apiBaseFrom(script),
@@ -50,6 +54,10 @@ function optionsFrom(data: DOMStringMap, fallback: DOMStringMap, mode: WidgetOpt
     uiLanguage: LANGUAGE.test(uiLanguage) ? uiLanguage : null,
     agentJoinTimeoutMs:
       Number.isFinite(timeout) && timeout >= 1 && timeout <= 120 ? timeout * 1000 : DEFAULT_AGENT_JOIN_TIMEOUT_MS,
+    // Optional: the platform names the restaurant and gives its phone number itself; these are for a
+    // page that wants its own wording, and for when the platform cannot be reached at all.
+    name: name || null,
+    phone: PHONE.test(phone) ? phone : null,
   };
 }
 

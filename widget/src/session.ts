@@ -1,4 +1,4 @@
-// One diner's call: microphone first, then connection details, then the LiveKit room and the agent.
+// One diner's call: connection details first, then the microphone, then the LiveKit room and the agent.
 
 import {
   ConnectionState,
@@ -15,7 +15,7 @@ import {
   createLocalAudioTrack,
 } from "livekit-client";
 
-import { type ConnectionDetails, WidgetFailure, checkTakingCalls, fetchConnectionDetails } from "./api";
+import { type ConnectionDetails, WidgetFailure, fetchConnectionDetails } from "./api";
 
 export type CallState =
   | "idle"
@@ -93,18 +93,21 @@ export class CallSession {
       if (!navigator.mediaDevices?.getUserMedia || typeof RTCPeerConnection === "undefined") {
         throw new WidgetFailure("unsupported");
       }
-      // A restaurant that is not taking calls says so before the browser asks for the microphone.
-      await checkTakingCalls(this.options.apiBase, this.options.restaurantId);
+      // The platform accepts the call before the browser asks for the microphone: a diner is never asked
+      // for a microphone by a restaurant that is not taking calls, is busy, or a website it does not allow.
+      const details = await fetchConnectionDetails(this.options.apiBase, this.options.restaurantId, this.options.language);
       if (this.finished) return;
-      // Ask for the microphone before the platform starts a room, so a diner who says no never
-      // costs the restaurant an agent.
       try {
         this.micTrack = await createLocalAudioTrack({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
       } catch (error) {
+        // The room is left unjoined: the platform frees the line of a call nobody joined within a minute.
         throw microphoneFailure(error);
       }
-      const details = await fetchConnectionDetails(this.options.apiBase, this.options.restaurantId, this.options.language);
-      if (this.finished) return;
+      if (this.finished) {
+        this.micTrack.stop();
+        this.micTrack = null;
+        return;
+      }
       await this.joinRoom(details);
     } catch (error) {
       this.fail(error instanceof WidgetFailure ? error : new WidgetFailure("room_unreachable", null, String(error)));

@@ -64,7 +64,40 @@ header {
   background: var(--hl-accent);
   color: var(--hl-on-accent);
 }
-.title { font-weight: 600; }
+.heading { display: flex; flex-direction: column; min-width: 0; }
+.title { font-weight: 600; overflow-wrap: anywhere; }
+.subtitle { font-size: 12px; opacity: 0.85; }
+.root[data-availability="checking"] .launch { visibility: hidden; }
+.root[data-availability="hidden"] { display: none !important; }
+.closed { display: none; }
+.root[data-availability="closed"] .launch { display: none; }
+.root[data-availability="closed"] .closed {
+  display: inline-flex;
+  flex-direction: column;
+  gap: 4px;
+  max-width: min(320px, calc(100vw - 40px));
+  padding: 10px 16px;
+  border-radius: 16px;
+  background: var(--hl-bg);
+  color: var(--hl-fg);
+  border: 1px solid rgba(0, 0, 0, 0.12);
+  box-shadow: 0 6px 20px rgba(0, 0, 0, 0.18);
+}
+.closed-name { font-weight: 600; }
+.closed-name:empty { display: none; }
+a.phone {
+  display: inline-flex;
+  align-items: center;
+  gap: 6px;
+  color: var(--hl-accent);
+  font-weight: 600;
+  text-decoration: underline;
+  min-height: 44px;
+  overflow-wrap: anywhere;
+}
+a.phone svg { width: 16px; height: 16px; fill: currentColor; flex: none; }
+a.phone:focus-visible { outline: 3px solid var(--hl-accent); outline-offset: 2px; border-radius: 4px; }
+.error a.phone { display: flex; margin: 0 0 8px; color: var(--hl-fg); }
 .close { background: transparent; color: inherit; padding: 6px 12px; min-height: 36px; font-size: 20px; line-height: 1; }
 .status { display: flex; align-items: center; gap: 10px; padding: 14px 16px 6px; font-weight: 600; }
 .dot { width: 12px; height: 12px; border-radius: 50%; background: var(--hl-muted); flex: none; }

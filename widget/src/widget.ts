@@ -1,8 +1,12 @@
 // The visible widget: a call button and a panel in a shadow root, driven by one CallSession at a time.
+// On load it asks the restaurant's status (cheap, cached): a restaurant not taking calls gets a marked
+// launcher with its phone number, or none; a website the restaurant does not allow gets none, and a
+// console warning for the site's owner. One panel is open per page, and keyboard focus stays inside it.
 
-import type { FailureKind, WidgetFailure } from "./api";
+import { type FailureKind, WidgetFailure, canRetry, ownerHint, telHref } from "./failures";
 import { type Strings, stringsFor } from "./i18n";
 import type { CallSession, CallState, TranscriptLine } from "./session";
+import { type Availability, failureOf, restaurantStatus } from "./status";
 import { STYLES } from "./styles";
 
 declare const __CALL_VERSION__: string;
@@ -45,15 +49,21 @@ export interface WidgetOptions {
   language: string | null; // asked of the agent
   uiLanguage: string | null; // the widget's own words
   agentJoinTimeoutMs: number;
+  name: string | null; // data-name: the restaurant's name before the platform says it
+  phone: string | null; // data-phone: a number to offer even when the platform cannot be asked
 }
 
 const MIC_ICON =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3Zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11h-2Z"/></svg>';
+const PHONE_ICON =
+  '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1L6.6 10.8Z"/></svg>';
 
 const ACTIVE: ReadonlySet<CallState> = new Set(["connecting", "waiting", "listening", "thinking", "speaking"]);
+// How long the launcher waits for the status before showing anyway (the call start checks again).
+const STATUS_WAIT_MS = 3_000;
 
-// One call per page: a diner who starts a second restaurant's call ends the first.
-let activeWidget: HostlineWidget | null = null;
+// One panel open per page: opening a restaurant's panel closes (and hangs up) any other.
+let openWidget: HostlineWidget | null = null;
 
 function failureText(strings: Strings, failure: WidgetFailure): string {
   const byKind: Record<FailureKind, string> = {
@@ -85,16 +95,32 @@ function element<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+function phoneLink(className: string): HTMLAnchorElement {
+  const link = element("a", { class: className });
+  link.innerHTML = PHONE_ICON;
+  link.append(element("span"));
+  link.hidden = true;
+  return link;
+}
+
 export class HostlineWidget {
   readonly host: HTMLElement;
   private readonly strings: Strings;
+  private readonly shadow: ShadowRoot;
   private readonly root: HTMLElement;
   private readonly launch: HTMLButtonElement;
+  private readonly closedCard: HTMLElement;
+  private readonly closedPhone: HTMLAnchorElement;
   private readonly panel: HTMLElement;
+  private readonly titleText: HTMLElement;
+  private readonly subtitle: HTMLElement;
+  private readonly closeButton: HTMLButtonElement;
   private readonly statusText: HTMLElement;
   private readonly hint: HTMLElement;
   private readonly errorBox: HTMLElement;
   private readonly errorText: HTMLElement;
+  private readonly errorPhone: HTMLAnchorElement;
+  private readonly retry: HTMLButtonElement;
   private readonly transcript: HTMLOListElement;
   private readonly muteButton: HTMLButtonElement;
   private readonly hangupButton: HTMLButtonElement;
@@ -105,12 +131,17 @@ export class HostlineWidget {
   private session: CallSession | null = null;
   private lines = new Map<string, HTMLLIElement>();
   private rendered = false;
+  private name: string | null;
+  private phone: string | null;
+  private lastFailure: WidgetFailure | null = null;
 
   constructor(
     private readonly options: WidgetOptions,
     container: HTMLElement,
   ) {
     this.strings = stringsFor(options.uiLanguage);
+    this.name = options.name;
+    this.phone = options.phone;
     this.host = element("div", {
       "data-hostline-widget": options.restaurantId,
       "data-mode": options.mode,
@@ -125,16 +156,17 @@ export class HostlineWidget {
         "display:block!important;transform:none!important;";
     }
     const shadow = this.host.attachShadow({ mode: "open" });
+    this.shadow = shadow;
     const style = element("style");
     style.textContent = STYLES;
     shadow.append(style);
-
 
     const s = this.strings;
     const panelId = `hostline-panel-${options.restaurantId}`;
     this.root = element("div", {
       class: "root",
       "data-state": "idle",
+      "data-availability": "checking",
       "data-mode": options.mode,
       "data-position": options.position,
       part: "root",
@@ -150,11 +182,20 @@ export class HostlineWidget {
     this.launch.innerHTML = MIC_ICON;
     this.launch.append(element("span", {}, options.buttonText || s.button));
 
-    this.panel = element("section", { class: "panel", id: panelId, role: "dialog", "aria-label": s.title });
+    // A restaurant that is not taking calls: no call button, but what to do instead.
+    this.closedCard = element("div", { class: "closed", role: "note" });
+    this.closedPhone = phoneLink("phone");
+    this.closedCard.append(element("span", { class: "closed-name" }), element("span", {}, s.closedLauncher), this.closedPhone);
+
+    this.panel = element("section", { class: "panel", id: panelId, role: "dialog", "aria-modal": "true" });
     this.panel.hidden = true;
     const header = element("header");
-    const close = element("button", { type: "button", class: "close", "aria-label": s.close }, "×");
-    header.append(element("span", { class: "title" }, s.title), close);
+    this.closeButton = element("button", { type: "button", class: "close", "aria-label": s.close }, "×");
+    const heading = element("div", { class: "heading" });
+    this.titleText = element("span", { class: "title" });
+    this.subtitle = element("span", { class: "subtitle" }, s.title);
+    heading.append(this.titleText, this.subtitle);
+    header.append(heading, this.closeButton);
 
     const status = element("div", { class: "status", role: "status", "aria-live": "polite" });
     this.statusText = element("span", { class: "status-text" });
@@ -164,12 +205,13 @@ export class HostlineWidget {
     this.errorBox = element("div", { class: "error", role: "alert" });
     this.errorBox.hidden = true;
     this.errorText = element("p");
-    const retry = element("button", { type: "button", class: "retry" }, s.retry);
-    this.errorBox.append(this.errorText, retry);
+    this.errorPhone = phoneLink("phone");
+    this.retry = element("button", { type: "button", class: "retry" }, s.retry);
+    this.errorBox.append(this.errorText, this.errorPhone, this.retry);
 
     this.again = element("button", { type: "button", class: "again" }, s.callAgain);
     this.again.hidden = true;
-    this.transcript = element("ol", { class: "transcript", "aria-label": "Transcript", "aria-live": "polite" });
+    this.transcript = element("ol", { class: "transcript", "aria-label": s.transcript, "aria-live": "polite" });
     const footer = element("footer");
     this.muteButton = element("button", { type: "button", class: "mute", "aria-pressed": "false" }, s.mute);
     this.hangupButton = element("button", { type: "button", class: "hangup" }, s.hangUp);
@@ -179,61 +221,156 @@ export class HostlineWidget {
     this.footer = footer;
     this.status = status;
     this.panel.append(header, status, this.hint, this.errorBox, this.transcript, this.again, footer);
-    this.root.append(this.panel, this.launch, this.media);
+    this.root.append(this.panel, this.launch, this.closedCard, this.media);
     shadow.append(this.root);
+    this.showContact();
 
     this.launch.addEventListener("click", () => this.open());
     // Warm the call bundle while the pointer is on its way to the button.
     const warm = (): void => void loadCallBundle(options.apiBase).catch(() => undefined);
     this.launch.addEventListener("pointerenter", warm, { once: true });
     this.launch.addEventListener("focus", warm, { once: true });
-    close.addEventListener("click", () => this.close());
-    retry.addEventListener("click", () => void this.startCall());
+    this.closeButton.addEventListener("click", () => this.close());
+    this.retry.addEventListener("click", () => void this.startCall());
     this.again.addEventListener("click", () => void this.startCall());
     this.muteButton.addEventListener("click", () => void this.session?.setMuted(!this.session.muted));
     this.hangupButton.addEventListener("click", () => this.hangUp());
-    this.panel.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") this.close();
-    });
+    this.panel.addEventListener("keydown", (event) => this.onKey(event));
 
     container.append(this.host);
     this.render("idle");
+    void this.checkAvailability();
+  }
+
+  private async checkAvailability(): Promise<void> {
+    const timer = setTimeout(() => this.setAvailability("unknown"), STATUS_WAIT_MS);
+    const answer = await restaurantStatus(this.options.apiBase, this.options.restaurantId);
+    clearTimeout(timer);
+    this.name = this.name ?? answer.name ?? null;
+    this.phone = answer.phone ?? this.phone;
+    this.showContact();
+    this.setAvailability(answer.availability);
+  }
+
+  /** Shows the launcher, the marked "not taking calls" launcher, or nothing. */
+  private setAvailability(availability: Availability): void {
+    const refusal = failureOf(availability);
+    let shown: string;
+    if (refusal === null) shown = "open";
+    else if ((refusal === "not_taking_calls" || refusal === "not_live") && telHref(this.phone)) shown = "closed";
+    else shown = "hidden";
+    if (this.root.dataset.availability === shown) return;
+    // Only once the status is known: a slow answer leaves the launcher shown, never hides it afterwards
+    // unless the platform really said so.
+    if (this.root.dataset.availability !== "checking" && availability === "unknown") return;
+    this.root.dataset.availability = shown;
+    const hint = refusal ? ownerHint(refusal, this.options.restaurantId, window.location.origin) : null;
+    if (hint) console.warn(hint);
+    this.host.dispatchEvent(
+      new CustomEvent("hostline:availability", { detail: { availability: shown }, bubbles: true, composed: true }),
+    );
+  }
+
+  /** The restaurant's name on the panel and its phone number wherever it is offered. */
+  private showContact(): void {
+    const s = this.strings;
+    this.titleText.textContent = this.name ?? s.title;
+    this.subtitle.hidden = this.name === null;
+    this.panel.setAttribute("aria-label", this.name ? `${this.name}, ${s.title}` : s.title);
+    const name = this.closedCard.querySelector(".closed-name");
+    if (name) name.textContent = this.name ?? "";
+    const href = telHref(this.phone);
+    for (const link of [this.closedPhone, this.errorPhone]) {
+      if (href && this.phone) {
+        link.href = href;
+        const label = link.querySelector("span");
+        // The number never breaks across lines (non-breaking spaces); assistive tech reads it the same.
+        if (label) label.textContent = s.callPhone(this.phone.replace(/ /g, "\u00a0"));
+      } else {
+        link.removeAttribute("href");
+      }
+    }
+    this.closedPhone.hidden = href === null;
   }
 
   open(): void {
+    if (openWidget && openWidget !== this) openWidget.close(false);
+    openWidget = this;
     this.panel.hidden = false;
     this.launch.hidden = true;
     this.launch.setAttribute("aria-expanded", "true");
     void this.startCall();
   }
 
-  close(): void {
+  close(returnFocus = true): void {
     this.hangUp();
+    if (openWidget === this) openWidget = null;
     this.panel.hidden = true;
     this.launch.hidden = false;
     this.launch.setAttribute("aria-expanded", "false");
-    this.launch.focus();
+    // A refusal that will not change (not taking calls, website not allowed) now marks the launcher too.
+    const refusal = this.lastFailure && !canRetry(this.lastFailure.kind) ? this.lastFailure.kind : null;
+    if (refusal === "not_taking_calls" || refusal === "not_live" || refusal === "not_found" || refusal === "not_allowed") {
+      this.setAvailability(refusal);
+    }
+    if (returnFocus) {
+      if (this.root.dataset.availability === "closed" && !this.closedPhone.hidden) this.closedPhone.focus();
+      else this.launch.focus();
+    }
   }
 
   hangUp(): void {
     this.session?.end();
   }
 
+  private focusables(): HTMLElement[] {
+    return [...this.panel.querySelectorAll<HTMLElement>("button, a[href]")].filter(
+      (el) => !(el as HTMLButtonElement).disabled && el.getClientRects().length > 0,
+    );
+  }
+
+  /** Escape closes; Tab and Shift+Tab cycle through the open panel's controls and never leave it. */
+  private onKey(event: KeyboardEvent): void {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      this.close();
+      return;
+    }
+    if (event.key !== "Tab") return;
+    const items = this.focusables();
+    if (items.length === 0) return;
+    const active = this.shadow.activeElement as HTMLElement | null;
+    const index = active ? items.indexOf(active) : -1;
+    const next = event.shiftKey
+      ? index <= 0
+        ? items[items.length - 1]
+        : null
+      : index === -1 || index === items.length - 1
+        ? items[0]
+        : null;
+    if (next) {
+      event.preventDefault();
+      next.focus();
+    }
+  }
+
   private async startCall(): Promise<void> {
     if (this.session && ACTIVE.has(this.session.state)) return;
-    if (activeWidget && activeWidget !== this) activeWidget.hangUp();
-    activeWidget = this;
+    this.lastFailure = null;
     this.transcript.replaceChildren();
     this.lines.clear();
     this.media.replaceChildren();
     this.render("connecting");
+    this.closeButton.focus();
     let Session: typeof CallSession;
     try {
       Session = await loadCallBundle(this.options.apiBase);
     } catch {
-      this.render("error", { kind: "network", retryAfterSeconds: null } as WidgetFailure);
+      this.render("error", new WidgetFailure("network"));
       return;
     }
+    if (this.panel.hidden) return; // closed while the bundle loaded
     const session = new Session(
       {
         apiBase: this.options.apiBase,
@@ -252,7 +389,7 @@ export class HostlineWidget {
       },
     );
     this.session = session;
-    this.hangupButton.focus();
+    if (!this.hangupButton.disabled) this.hangupButton.focus();
     await session.start();
   }
 
@@ -261,6 +398,15 @@ export class HostlineWidget {
     const changed = this.root.dataset.state !== state || (this.root.dataset.error ?? "") !== (failure?.kind ?? "");
     this.root.dataset.state = state;
     this.root.dataset.error = failure?.kind ?? "";
+    if (state === "error" && failure) {
+      this.lastFailure = failure;
+      // The platform names the restaurant and gives its number with a refusal; keep what it said.
+      this.name = this.name ?? failure.contact?.name ?? null;
+      this.phone = failure.contact?.phone ?? this.phone;
+      this.showContact();
+      const hint = ownerHint(failure.kind, this.options.restaurantId, window.location.origin);
+      if (hint) console.warn(hint);
+    }
     const label: Record<CallState, string> = {
       idle: s.title,
       connecting: s.connecting,
@@ -274,6 +420,8 @@ export class HostlineWidget {
     this.statusText.textContent = state === "error" ? "" : label[state];
     this.errorBox.hidden = state !== "error";
     this.errorText.textContent = state === "error" ? label.error : "";
+    this.retry.hidden = state !== "error" || !failure || !canRetry(failure.kind);
+    this.errorPhone.hidden = state !== "error" || telHref(this.phone) === null;
     this.hint.hidden = state !== "idle" && state !== "connecting";
     const inCall = ACTIVE.has(state);
     this.status.hidden = state === "error";
@@ -285,7 +433,11 @@ export class HostlineWidget {
       this.muteButton.setAttribute("aria-pressed", "false");
       this.muteButton.textContent = s.mute;
     }
-    if (state === "error") this.errorBox.querySelector("button")?.focus();
+    if (changed && !this.panel.hidden) {
+      // Focus never falls out of the panel when the control holding it disappears.
+      if (state === "error") (this.retry.hidden ? (this.errorPhone.hidden ? this.closeButton : this.errorPhone) : this.retry).focus();
+      else if (state === "ended") this.again.focus();
+    }
     if (!changed && this.rendered) return;
     this.rendered = true;
     this.host.dispatchEvent(

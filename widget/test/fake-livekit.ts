@@ -48,10 +48,12 @@ export class LocalAudioTrack {
 export const control = {
   micError: null as Error | null,
   connectError: null as Error | null,
+  onMic: null as (() => void) | null,
   rooms: [] as Room[],
 };
 
 export async function createLocalAudioTrack(): Promise<LocalAudioTrack> {
+  control.onMic?.();
   if (control.micError) throw control.micError;
   return new LocalAudioTrack();
 }

@@ -10,15 +10,13 @@ import type { WidgetFailure } from "../src/api";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let requests: { url: string; body: unknown }[] = [];
 let respond: () => Response;
-let status: () => Response;
-let statusChecks: string[] = [];
 
 beforeEach(() => {
   control.micError = null;
   control.connectError = null;
+  control.onMic = null;
   control.rooms.length = 0;
   requests = [];
-  statusChecks = [];
   respond = () =>
     new Response(JSON.stringify({ serverUrl: "wss://lk.test", participantToken: "tok", roomName: "hl-r-1", participantIdentity: "diner" }), {
       status: 200,
@@ -26,12 +24,7 @@ beforeEach(() => {
     });
   (globalThis as any).RTCPeerConnection = class {};
   Object.defineProperty(globalThis, "navigator", { value: { mediaDevices: { getUserMedia: () => undefined } }, configurable: true });
-  status = () => new Response(JSON.stringify({ status: "taking_calls" }), { status: 200 });
   (globalThis as any).fetch = async (url: string, init?: RequestInit) => {
-    if (url.includes("/api/restaurant-status")) {
-      statusChecks.push(url);
-      return status();
-    }
     requests.push({ url, body: init?.body ? JSON.parse(String(init.body)) : null });
     return respond();
   };
@@ -53,31 +46,62 @@ function call(agentJoinTimeoutMs = 200) {
   return { session, states, lines, room };
 }
 
-test("a blocked microphone ends before the platform is asked for a room", async () => {
+test("the microphone is asked for only after the platform accepted the call", async () => {
+  const order: string[] = [];
+  const fetchBefore = (globalThis as any).fetch;
+  (globalThis as any).fetch = async (url: string, init?: RequestInit) => {
+    order.push("connection-details");
+    return fetchBefore(url, init);
+  };
+  control.onMic = () => order.push("microphone");
+  const { session, states } = call();
+  await session.start();
+  assert.deepEqual(order, ["connection-details", "microphone"]);
+  assert.deepEqual(states.at(-1), ["waiting", null]);
+});
+
+for (const [status, code, kind] of [
+  [403, "not_taking_calls", "not_taking_calls"],
+  [403, "not_live", "not_live"],
+  [404, "restaurant_not_found", "not_found"],
+  [429, "too_many_sessions", "busy"],
+  [503, "voice_service_unavailable", "unavailable"],
+] as const) {
+  test(`a ${status} ${code} refusal is ${kind}, with the restaurant's phone, and no microphone prompt`, async () => {
+    respond = () =>
+      new Response(JSON.stringify({ error: code, detail: "no", name: "Trattoria", phone: "+39 06 1234 5678" }), { status });
+    let asked = false;
+    control.onMic = () => {
+      asked = true;
+    };
+    let failure: WidgetFailure | undefined;
+    const session = new CallSession(
+      { apiBase: "https://platform.test", restaurantId: "r_1", language: null, agentJoinTimeoutMs: 100 },
+      { state: (_s, f) => (failure = f ?? failure), transcript: () => undefined, audioElement: () => undefined, muted: () => undefined },
+    );
+    await session.start();
+    assert.equal(failure?.kind, kind);
+    assert.equal(failure?.contact.phone, "+39 06 1234 5678");
+    assert.equal(failure?.contact.name, "Trattoria");
+    assert.equal(asked, false, "the microphone is not asked for");
+    assert.equal(control.rooms.length, 0);
+  });
+}
+
+test("a refusal from an older platform (no name, no phone, not even JSON) is still read", async () => {
+  respond = () => new Response("<html>Bad gateway</html>", { status: 502 });
+  const { session, states } = call();
+  await session.start();
+  assert.deepEqual(states.at(-1), ["error", "unavailable"]);
+});
+
+test("a blocked microphone after the platform accepted is mic_denied and no room is joined", async () => {
   control.micError = Object.assign(new Error("denied"), { name: "NotAllowedError" });
   const { session, states } = call();
   await session.start();
   assert.deepEqual(states, [["connecting", null], ["error", "mic_denied"]]);
-  assert.equal(requests.length, 0);
-});
-
-test("a restaurant not live yet is told before the microphone is asked for", async () => {
-  status = () => new Response(JSON.stringify({ error: "not_live", detail: "not yet" }), { status: 403 });
-  // Were the microphone asked for, this would end as mic_denied instead.
-  control.micError = Object.assign(new Error("denied"), { name: "NotAllowedError" });
-  const { session, states } = call();
-  await session.start();
-  assert.deepEqual(states, [["connecting", null], ["error", "not_live"]]);
-  assert.deepEqual(statusChecks, ["https://platform.test/api/restaurant-status?restaurant_id=r_1"]);
-  assert.equal(requests.length, 0, "no room is asked for");
-});
-
-test("a status check that fails for any other reason does not stop the call", async () => {
-  status = () => new Response("<html>old platform</html>", { status: 404 });
-  const { session, states } = call();
-  await session.start();
   assert.equal(requests.length, 1);
-  assert.deepEqual(states.at(-1), ["waiting", null]);
+  assert.equal(control.rooms.length, 0);
 });
 
 test("the agent's states follow its lk.agent.state attribute", async () => {
