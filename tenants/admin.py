@@ -24,8 +24,14 @@ from unfold.admin import ModelAdmin, TabularInline
 
 from tenants import services
 from tenants.api_keys import api_key_create
-from tenants.menu_import import menu_import_create
-from tenants.menu_io import FORMATS, MAX_FILE_BYTES, menu_format_guess
+from tenants.menu_import import (
+    PREVIEW_MAX_ROWS,
+    STALE_MESSAGE,
+    menu_import_confirm,
+    menu_import_preview,
+    menu_import_repreview,
+)
+from tenants.menu_io import FORMATS, MAX_FILE_BYTES, MAX_ITEMS, MENU_FILE_COLUMNS, menu_format_guess
 from tenants.models import (
     MENU_ITEM_CONTENT_FIELDS,
     AllowedOrigin,
@@ -51,7 +57,7 @@ from tenants.scoping import (
     is_operator,
     owner_tenant_ids,
 )
-from tenants.selectors import menu_export
+from tenants.selectors import menu_example, menu_export
 from tenants.vocabulary import ALLERGENS, DIETARY_TAGS
 
 # --- forms -------------------------------------------------------------------------------------------------
@@ -230,6 +236,18 @@ class RestaurantAdmin(TenantScopedMixin, ModelAdmin):
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
         return [
+            # Before the object patterns, which would read "menu-file-format" as an object id.
+            path("menu-file-format/", wrap(self.menu_format_view), name="tenants_menu_format"),
+            path(
+                "menu-file-format/example.<str:file_format>",
+                wrap(self.menu_example_view),
+                name="tenants_menu_example",
+            ),
+            path(
+                "<path:object_id>/menu/import/<int:import_id>/",
+                wrap(self.menu_import_preview_view),
+                name="tenants_restaurant_menu_import_preview",
+            ),
             path(
                 "<path:object_id>/menu/import/",
                 wrap(self.menu_import_view),
@@ -262,6 +280,8 @@ class RestaurantAdmin(TenantScopedMixin, ModelAdmin):
         return response
 
     def menu_import_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Step 1: upload a file. A good file becomes a preview (nothing changes yet); a bad one is
+        shown again with every problem."""
         restaurant = self._restaurant_or_404(request, object_id)
         if not self.has_change_permission(request, restaurant):
             raise PermissionDenied
@@ -269,7 +289,7 @@ class RestaurantAdmin(TenantScopedMixin, ModelAdmin):
         record = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            record = menu_import_create(
+            record = menu_import_preview(
                 restaurant=restaurant,
                 data=upload.read(MAX_FILE_BYTES + 1),
                 file_format=form.cleaned_data["file_format"],
@@ -277,7 +297,35 @@ class RestaurantAdmin(TenantScopedMixin, ModelAdmin):
                 filename=upload.name,
                 user=request.user,  # type: ignore[arg-type]
             )
-            change_url = reverse("admin:tenants_restaurant_change", args=[restaurant.pk])
+            if record.status == MenuImport.Status.PREVIEW:
+                return HttpResponseRedirect(
+                    reverse("admin:tenants_restaurant_menu_import_preview", args=[restaurant.pk, record.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": restaurant,
+            "title": f"Import a menu for {restaurant.name}",
+            "form": form,
+            "record": record,
+        }
+        return TemplateResponse(request, "admin/tenants/restaurant/menu_import.html", context)
+
+    def menu_import_preview_view(self, request: HttpRequest, object_id: str, import_id: int) -> HttpResponse:
+        """Step 2: what the file would change; POST confirms exactly that."""
+        restaurant = self._restaurant_or_404(request, object_id)
+        if not self.has_change_permission(request, restaurant):
+            raise PermissionDenied
+        # Through the restaurant the user may edit: another restaurant's import is simply absent.
+        record = MenuImport.objects.filter(pk=import_id, restaurant=restaurant).defer("content").first()
+        if record is None:
+            raise Http404("No such import.")
+        change_url = reverse("admin:tenants_restaurant_change", args=[restaurant.pk])
+        if request.method == "POST":
+            if record.status != MenuImport.Status.PREVIEW:
+                self.message_user(request, "This import was already confirmed.", messages.INFO)
+                return HttpResponseRedirect(request.path)
+            record = menu_import_confirm(menu_import_id=record.pk)
             if record.status == MenuImport.Status.SUCCEEDED:
                 self.message_user(request, f"Menu imported. {record.summary}", messages.SUCCESS)
                 return HttpResponseRedirect(change_url)
@@ -289,15 +337,56 @@ class RestaurantAdmin(TenantScopedMixin, ModelAdmin):
                     messages.INFO,
                 )
                 return HttpResponseRedirect(change_url)
+            if record.status == MenuImport.Status.STALE:
+                fresh = menu_import_repreview(menu_import_id=record.pk, user=request.user)  # type: ignore[arg-type]
+                self.message_user(request, STALE_MESSAGE, messages.WARNING)
+                if fresh.status == MenuImport.Status.PREVIEW:
+                    return HttpResponseRedirect(
+                        reverse(
+                            "admin:tenants_restaurant_menu_import_preview", args=[restaurant.pk, fresh.pk]
+                        )
+                    )
+                record = fresh
+        preview = record.preview or {}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": restaurant,
-            "title": f"Import a menu for {restaurant.name}",
-            "form": form,
+            "title": f"Check the menu import for {restaurant.name}",
             "record": record,
+            "preview": preview,
+            "counts": preview.get("counts", {}),
+            "has_changes": any(n for key, n in preview.get("counts", {}).items() if key != "cleared"),
+            "limit": PREVIEW_MAX_ROWS,
+            "format_url": reverse("admin:tenants_menu_format"),
         }
-        return TemplateResponse(request, "admin/tenants/restaurant/menu_import.html", context)
+        return TemplateResponse(request, "admin/tenants/restaurant/menu_import_preview.html", context)
+
+    def menu_format_view(self, request: HttpRequest) -> HttpResponse:
+        """The menu file format, for owners: columns, examples, the allowed words, example files."""
+        if not self.has_module_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Menu file format",
+            "columns": MENU_FILE_COLUMNS,
+            "dietary_tags": DIETARY_TAGS,
+            "allergens": ALLERGENS,
+            "example_csv": menu_example(file_format="csv").decode(),
+            "max_items": MAX_ITEMS,
+            "max_megabytes": MAX_FILE_BYTES // (1024 * 1024),
+        }
+        return TemplateResponse(request, "admin/tenants/restaurant/menu_format.html", context)
+
+    def menu_example_view(self, request: HttpRequest, file_format: str) -> HttpResponse:
+        if not self.has_module_permission(request):
+            raise PermissionDenied
+        if file_format not in FORMATS:
+            raise Http404("The example is csv or json.")
+        content_type = "text/csv; charset=utf-8" if file_format == "csv" else "application/json"
+        response = HttpResponse(menu_example(file_format=file_format), content_type=content_type)  # type: ignore[arg-type]
+        response["Content-Disposition"] = f'attachment; filename="example-menu.{file_format}"'
+        return response
 
 
 @admin.register(MenuCategory)
@@ -389,20 +478,33 @@ class ApiKeyInline(OperatorOnlyMixin, TabularInline):
 
 
 class MenuImportForm(forms.Form):
-    file = forms.FileField(help_text="A .csv or .json file in the format of docs/menu-import.md, up to 2 MB.")
+    file = forms.FileField()
     file_format = forms.ChoiceField(
         choices=[("", "from the file name"), ("csv", "CSV"), ("json", "JSON")], required=False, label="Format"
     )
     mode = forms.ChoiceField(
         choices=MenuImport.Mode.choices,
-        initial=MenuImport.Mode.REPLACE,
+        initial=MenuImport.Mode.UPDATE,
+        required=False,  # left out: update, which never removes anything
         widget=forms.RadioSelect,
-        help_text="Replace: the file becomes the whole menu (items not in it are removed). "
-        "Update: items in the file are changed or added in existing categories; nothing is removed.",
+        help_text="Update: dishes in the file are changed or added in existing categories; nothing is removed. "
+        "Replace: the file becomes the whole menu, and dishes and categories not in it are removed. "
+        "Either way you see what will change before anything does.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = format_html(
+            'A .csv or .json file, up to {} MB: see <a href="{}">the menu file format</a> '
+            '(columns, allowed diets and allergens, and <a href="{}">an example file</a>).',
+            MAX_FILE_BYTES // (1024 * 1024),
+            reverse("admin:tenants_menu_format"),
+            reverse("admin:tenants_menu_example", args=["csv"]),
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        cleaned["mode"] = cleaned.get("mode") or MenuImport.Mode.UPDATE
         upload = cleaned.get("file")
         if upload is not None and not cleaned.get("file_format"):
             guessed = menu_format_guess(upload.name)

@@ -469,14 +469,16 @@ class MenuImport(TimeStampedModel):
     """One uploaded menu file and what became of it. Large files are applied by a Celery task."""
 
     class Status(models.TextChoices):
+        PREVIEW = "preview", "waiting for confirmation"
         PENDING = "pending", "waiting to run"
         RUNNING = "running", "running"
         SUCCEEDED = "succeeded", "imported"
         FAILED = "failed", "failed (nothing changed)"
+        STALE = "stale", "not applied: the menu changed after the preview"
 
     class Mode(models.TextChoices):
-        REPLACE = "replace", "replace the whole menu"
         UPDATE = "update", "update and add items in existing categories"
+        REPLACE = "replace", "replace the whole menu"
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+", editable=False)
     restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="menu_imports")
@@ -485,13 +487,18 @@ class MenuImport(TimeStampedModel):
     )
     filename = models.CharField(max_length=255, blank=True)
     file_format = models.CharField(max_length=4, choices=[("csv", "CSV"), ("json", "JSON")])
-    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.REPLACE)
+    # "update" by default: replacing the whole menu (and removing what the file leaves out) is a choice.
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.UPDATE)
     # The validated file, kept so a background import reads exactly what was checked.
     content = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     problems = models.JSONField(default=list, blank=True)
     item_count = models.PositiveIntegerField(default=0)
     summary = models.CharField(max_length=300, blank=True)
+    # What the file would change (tenants/menu_import.py `menu_plan`), shown before the owner confirms,
+    # and a hash of the menu it was computed against: a confirm applies only to that same menu.
+    preview = models.JSONField(default=dict, blank=True)
+    menu_fingerprint = models.CharField(max_length=64, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[TenantOwnedQuerySet] = TenantOwnedQuerySet.as_manager()  # type: ignore[assignment]
