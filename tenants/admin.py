@@ -21,6 +21,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from unfold.admin import ModelAdmin, TabularInline
+from unfold.widgets import UnfoldAdminTextInputWidget
 
 from tenants import services
 from tenants.api_keys import api_key_create
@@ -46,6 +47,7 @@ from tenants.models import (
     SpecialDate,
     Tenant,
     Weekday,
+    origin_normalise,
     validate_timezone,
 )
 from tenants.onboarding import embed_snippet as onboarding_embed_snippet
@@ -56,6 +58,7 @@ from tenants.scoping import (
     TenantScopedMixin,
     is_operator,
     owner_tenant_ids,
+    scope_to_tenants,
 )
 from tenants.selectors import menu_example, menu_export
 from tenants.vocabulary import ALLERGENS, DIETARY_TAGS
@@ -224,13 +227,17 @@ class RestaurantAdmin(TenantScopedMixin, ModelAdmin):
     def embed_snippet(self, obj: Restaurant) -> str:
         if not obj.pk:
             return "Save the restaurant to get its snippet."
+        allowed = list(AllowedOrigin.objects.filter(tenant_id=obj.tenant_id).values_list("origin", flat=True))
         return format_html(
             "<p>Paste this tag into your website’s HTML, before <code>&lt;/body&gt;</code>:</p>"
             '<textarea readonly rows="2" cols="100" data-select-on-click>{}</textarea>'
             '<p class="help">Options: data-position="bottom-left", data-accent="#0f766e", '
-            'data-button-text="Call us", data-language="fr". Only the websites listed as your allowed '
-            "origins can use it.</p>",
+            'data-button-text="Call us", data-language="fr". Only the websites in '
+            '<a href="{}">your allowed websites</a> can use it (owners add and remove them; a change '
+            "counts from the next call). Allowed now: {}.</p>",
             onboarding_embed_snippet(obj),
+            reverse("admin:tenants_allowedorigin_changelist"),
+            ", ".join(allowed) if allowed else "none yet, so the widget works on no website",
         )
 
     def get_urls(self) -> list[URLPattern]:
@@ -449,9 +456,100 @@ class MembershipInline(OperatorOnlyMixin, TabularInline):
     autocomplete_fields = ["user"]
 
 
+class AllowedOriginForm(forms.ModelForm):
+    origin = forms.CharField(
+        max_length=255,
+        label="Website",
+        widget=UnfoldAdminTextInputWidget,
+        help_text="Scheme and host as in the browser's address bar, e.g. https://www.example.com "
+        "(a port only if the site uses one; no path). Every page of that website may show the widget.",
+    )
+
+    class Meta:
+        model = AllowedOrigin
+        fields = ["tenant", "origin"]
+
+    def clean_origin(self) -> str:
+        return origin_normalise(self.cleaned_data["origin"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        tenant = cleaned.get("tenant")
+        origin = cleaned.get("origin")
+        tenant_id = tenant.pk if tenant is not None else self.instance.tenant_id
+        if origin and tenant_id:
+            taken = AllowedOrigin.objects.filter(tenant_id=tenant_id, origin=origin).exclude(
+                pk=self.instance.pk
+            )
+            if taken.exists():
+                self.add_error("origin", f"{origin} is already allowed.")
+        return cleaned
+
+
 class AllowedOriginInline(OperatorOnlyMixin, TabularInline):
     model = AllowedOrigin
+    form = AllowedOriginForm
+    fields = ["origin"]
     extra = 0
+
+
+@admin.register(AllowedOrigin)
+class AllowedOriginAdmin(TenantScopedMixin, ModelAdmin):
+    """Owners list, add and remove the websites that may show their restaurants' widget.
+
+    Owners only: which websites may start calls on the tenant's account is the owner's decision, so
+    staff members (and everyone else) see nothing here, as with the audit trail.
+    """
+
+    form = AllowedOriginForm
+    list_display = ["origin", "created_at"]
+    search_fields = ["origin"]
+    ordering = ["origin"]
+
+    def _allowed_tenants(self, request: HttpRequest, *, for_write: bool = False) -> list[int]:
+        return owner_tenant_ids(request)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AllowedOrigin]:
+        qs = admin.ModelAdmin.get_queryset(self, request).select_related("tenant")
+        return qs if is_operator(request) else scope_to_tenants(qs, owner_tenant_ids(request))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request) or bool(owner_tenant_ids(request))
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        several = is_operator(request) or len(owner_tenant_ids(request)) > 1
+        return ["origin", "tenant", "created_at"] if several else self.list_display
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # An owner of one tenant never picks it: the website is added to their tenant.
+        if is_operator(request) or (obj is None and len(owner_tenant_ids(request)) > 1):
+            return ["tenant", "origin"]
+        return ["origin"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change, **kwargs)
+        owned = owner_tenant_ids(request)
+        if obj is not None or is_operator(request) or len(owned) != 1:
+            return form_class
+
+        class OwnTenantForm(form_class):  # type: ignore[misc, valid-type]
+            def __init__(self, *args: Any, **kw: Any) -> None:
+                super().__init__(*args, **kw)
+                self.instance.tenant_id = owned[0]  # before validation, so duplicates are caught
+
+        return OwnTenantForm
+
+    def save_model(self, request: HttpRequest, obj: AllowedOrigin, form: Any, change: bool) -> None:
+        if not is_operator(request) and obj.tenant_id not in owner_tenant_ids(request):
+            raise PermissionDenied
+        services.allowed_origin_save(allowed_origin=obj)
+
+    def delete_model(self, request: HttpRequest, obj: AllowedOrigin) -> None:
+        services.allowed_origin_delete(allowed_origin=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AllowedOrigin]) -> None:
+        for obj in queryset:
+            services.allowed_origin_delete(allowed_origin=obj)
 
 
 class ApiKeyForm(forms.ModelForm):
@@ -531,23 +629,17 @@ class OnboardTenantForm(forms.Form):
     )
 
     def clean_allowed_origins(self) -> list[str]:
-        origins = [
-            line.strip().rstrip("/").lower() for line in self.cleaned_data["allowed_origins"].splitlines()
-        ]
-        origins = list(dict.fromkeys(o for o in origins if o))
-        validators = AllowedOrigin._meta.get_field("origin").validators
-        errors = []
-        for origin in origins:
-            for validator in validators:
-                try:
-                    validator(origin)
-                except ValidationError:
-                    errors.append(
-                        f"“{origin}” is not an origin: use scheme and host only, e.g. https://example.com"
-                    )
+        origins, errors = [], []
+        for line in self.cleaned_data["allowed_origins"].splitlines():
+            if not line.strip():
+                continue
+            try:
+                origins.append(origin_normalise(line))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
         if errors:
             raise ValidationError(errors)
-        return origins
+        return list(dict.fromkeys(origins))
 
 
 @admin.register(Tenant)
