@@ -485,7 +485,7 @@ def _history_record(*, restaurant: Restaurant, record: MenuImport, summary: str,
         queryset=[restaurant],
         action_flag=CHANGE,
         change_message=f"Imported the menu from {record.filename or record.file_format} "
-        f"({record.get_mode_display()}): {summary}",
+        f"({record.mode}): {summary}",
         single_object=True,
     )
 
