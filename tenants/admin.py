@@ -510,7 +510,7 @@ class AllowedOriginAdmin(TenantScopedMixin, ModelAdmin):
         return owner_tenant_ids(request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AllowedOrigin]:
-        qs = admin.ModelAdmin.get_queryset(self, request).select_related("tenant")
+        qs: QuerySet[AllowedOrigin] = admin.ModelAdmin.get_queryset(self, request).select_related("tenant")
         return qs if is_operator(request) else scope_to_tenants(qs, owner_tenant_ids(request))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
