@@ -79,7 +79,7 @@ def sign_in(page: Any, base: str, username: str) -> None:
     page.goto(base + "/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "pw")
-    page.click("input[type=submit]")
+    page.click("button[type=submit], input[type=submit]")
     page.wait_for_load_state()
 
 
