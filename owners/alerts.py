@@ -70,7 +70,7 @@ def _restaurant_alerts(now: dt.datetime) -> list[AlertToSend]:
                     f"{restaurant.name}: calls refused from a website that is not allowed",
                     f"Today {refusals[RefusalReason.ORIGIN_NOT_ALLOWED]} call(s) to {restaurant.name} were "
                     "refused because the website they came from is not on your allowed websites. If that "
-                    "website is yours, ask the platform operator to add it.",
+                    "website is yours, add it under Allowed websites in the admin.",
                 )
             )
         errors = CallRecord.objects.counted().filter(

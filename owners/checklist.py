@@ -99,7 +99,9 @@ def golive_checklist(*, restaurant: Restaurant, snapshot: RestaurantSnapshot) ->
             "At least one website may show the widget",
             origins,
             True,
-            "" if origins else "Ask the platform operator to add your website to the allowed websites.",
+            ""
+            if origins
+            else "Add your restaurant's website under Allowed websites (an owner can; the snippet's help links there).",
         ),
         ChecklistItem(
             "test_chat",

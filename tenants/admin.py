@@ -27,11 +27,18 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from unfold.admin import ModelAdmin, TabularInline
+from unfold.widgets import UnfoldAdminTextInputWidget
 
 from tenants import services
 from tenants.api_keys import api_key_create
-from tenants.menu_import import menu_import_create
-from tenants.menu_io import FORMATS, MAX_FILE_BYTES, menu_format_guess
+from tenants.menu_import import (
+    PREVIEW_MAX_ROWS,
+    STALE_MESSAGE,
+    menu_import_confirm,
+    menu_import_preview,
+    menu_import_repreview,
+)
+from tenants.menu_io import FORMATS, MAX_FILE_BYTES, MAX_ITEMS, MENU_FILE_COLUMNS, menu_format_guess
 from tenants.models import (
     MENU_ITEM_CONTENT_FIELDS,
     AllowedOrigin,
@@ -46,6 +53,7 @@ from tenants.models import (
     SpecialDate,
     Tenant,
     Weekday,
+    origin_normalise,
     validate_timezone,
 )
 from tenants.onboarding import embed_snippet as onboarding_embed_snippet
@@ -57,8 +65,9 @@ from tenants.scoping import (
     is_operator,
     member_tenant_ids,
     owner_tenant_ids,
+    scope_to_tenants,
 )
-from tenants.selectors import menu_by_category, menu_export
+from tenants.selectors import menu_by_category, menu_example, menu_export
 from tenants.vocabulary import ALLERGENS, DIETARY_TAGS
 
 # --- forms -------------------------------------------------------------------------------------------------
@@ -262,13 +271,17 @@ class RestaurantAdmin(TenantScopedMixin, ModelAdmin):
     def embed_snippet(self, obj: Restaurant) -> str:
         if not obj.pk:
             return "Save the restaurant to get its snippet."
+        allowed = list(AllowedOrigin.objects.filter(tenant_id=obj.tenant_id).values_list("origin", flat=True))
         return format_html(
             "<p>Paste this tag into your website’s HTML, before <code>&lt;/body&gt;</code>:</p>"
             '<textarea readonly rows="2" cols="100" data-select-on-click>{}</textarea>'
             '<p class="help">Options: data-position="bottom-left", data-accent="#0f766e", '
-            'data-button-text="Call us", data-language="fr". Only the websites listed as your allowed '
-            "origins can use it.</p>",
+            'data-button-text="Call us", data-language="fr". Only the websites in '
+            '<a href="{}">your allowed websites</a> can use it (owners add and remove them; a change '
+            "counts from the next call). Allowed now: {}.</p>",
             onboarding_embed_snippet(obj),
+            reverse("admin:tenants_allowedorigin_changelist"),
+            ", ".join(allowed) if allowed else "none yet, so the widget works on no website",
         )
 
     def render_change_form(
@@ -309,6 +322,18 @@ class RestaurantAdmin(TenantScopedMixin, ModelAdmin):
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
         return [
+            # Before the object patterns, which would read "menu-file-format" as an object id.
+            path("menu-file-format/", wrap(self.menu_format_view), name="tenants_menu_format"),
+            path(
+                "menu-file-format/example.<str:file_format>",
+                wrap(self.menu_example_view),
+                name="tenants_menu_example",
+            ),
+            path(
+                "<path:object_id>/menu/import/<int:import_id>/",
+                wrap(self.menu_import_preview_view),
+                name="tenants_restaurant_menu_import_preview",
+            ),
             path(
                 "<path:object_id>/menu/import/",
                 wrap(self.menu_import_view),
@@ -395,6 +420,8 @@ class RestaurantAdmin(TenantScopedMixin, ModelAdmin):
         return TemplateResponse(request, "admin/tenants/restaurant/sold_out.html", context)
 
     def menu_import_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Step 1: upload a file. A good file becomes a preview (nothing changes yet); a bad one is
+        shown again with every problem."""
         restaurant = self._restaurant_or_404(request, object_id)
         if not self.has_change_permission(request, restaurant):
             raise PermissionDenied
@@ -402,7 +429,7 @@ class RestaurantAdmin(TenantScopedMixin, ModelAdmin):
         record = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            record = menu_import_create(
+            record = menu_import_preview(
                 restaurant=restaurant,
                 data=upload.read(MAX_FILE_BYTES + 1),
                 file_format=form.cleaned_data["file_format"],
@@ -410,7 +437,35 @@ class RestaurantAdmin(TenantScopedMixin, ModelAdmin):
                 filename=upload.name,
                 user=request.user,  # type: ignore[arg-type]
             )
-            change_url = reverse("admin:tenants_restaurant_change", args=[restaurant.pk])
+            if record.status == MenuImport.Status.PREVIEW:
+                return HttpResponseRedirect(
+                    reverse("admin:tenants_restaurant_menu_import_preview", args=[restaurant.pk, record.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": restaurant,
+            "title": f"Import a menu for {restaurant.name}",
+            "form": form,
+            "record": record,
+        }
+        return TemplateResponse(request, "admin/tenants/restaurant/menu_import.html", context)
+
+    def menu_import_preview_view(self, request: HttpRequest, object_id: str, import_id: int) -> HttpResponse:
+        """Step 2: what the file would change; POST confirms exactly that."""
+        restaurant = self._restaurant_or_404(request, object_id)
+        if not self.has_change_permission(request, restaurant):
+            raise PermissionDenied
+        # Through the restaurant the user may edit: another restaurant's import is simply absent.
+        record = MenuImport.objects.filter(pk=import_id, restaurant=restaurant).defer("content").first()
+        if record is None:
+            raise Http404("No such import.")
+        change_url = reverse("admin:tenants_restaurant_change", args=[restaurant.pk])
+        if request.method == "POST":
+            if record.status != MenuImport.Status.PREVIEW:
+                self.message_user(request, "This import was already confirmed.", messages.INFO)
+                return HttpResponseRedirect(request.path)
+            record = menu_import_confirm(menu_import_id=record.pk)
             if record.status == MenuImport.Status.SUCCEEDED:
                 self.message_user(request, f"Menu imported. {record.summary}", messages.SUCCESS)
                 return HttpResponseRedirect(change_url)
@@ -422,15 +477,56 @@ class RestaurantAdmin(TenantScopedMixin, ModelAdmin):
                     messages.INFO,
                 )
                 return HttpResponseRedirect(change_url)
+            if record.status == MenuImport.Status.STALE:
+                fresh = menu_import_repreview(menu_import_id=record.pk, user=request.user)  # type: ignore[arg-type]
+                self.message_user(request, STALE_MESSAGE, messages.WARNING)
+                if fresh.status == MenuImport.Status.PREVIEW:
+                    return HttpResponseRedirect(
+                        reverse(
+                            "admin:tenants_restaurant_menu_import_preview", args=[restaurant.pk, fresh.pk]
+                        )
+                    )
+                record = fresh
+        preview = record.preview or {}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": restaurant,
-            "title": f"Import a menu for {restaurant.name}",
-            "form": form,
+            "title": f"Check the menu import for {restaurant.name}",
             "record": record,
+            "preview": preview,
+            "counts": preview.get("counts", {}),
+            "has_changes": any(n for key, n in preview.get("counts", {}).items() if key != "cleared"),
+            "limit": PREVIEW_MAX_ROWS,
+            "format_url": reverse("admin:tenants_menu_format"),
         }
-        return TemplateResponse(request, "admin/tenants/restaurant/menu_import.html", context)
+        return TemplateResponse(request, "admin/tenants/restaurant/menu_import_preview.html", context)
+
+    def menu_format_view(self, request: HttpRequest) -> HttpResponse:
+        """The menu file format, for owners: columns, examples, the allowed words, example files."""
+        if not self.has_module_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Menu file format",
+            "columns": MENU_FILE_COLUMNS,
+            "dietary_tags": DIETARY_TAGS,
+            "allergens": ALLERGENS,
+            "example_csv": menu_example(file_format="csv").decode(),
+            "max_items": MAX_ITEMS,
+            "max_megabytes": MAX_FILE_BYTES // (1024 * 1024),
+        }
+        return TemplateResponse(request, "admin/tenants/restaurant/menu_format.html", context)
+
+    def menu_example_view(self, request: HttpRequest, file_format: str) -> HttpResponse:
+        if not self.has_module_permission(request):
+            raise PermissionDenied
+        if file_format not in FORMATS:
+            raise Http404("The example is csv or json.")
+        content_type = "text/csv; charset=utf-8" if file_format == "csv" else "application/json"
+        response = HttpResponse(menu_example(file_format=file_format), content_type=content_type)  # type: ignore[arg-type]
+        response["Content-Disposition"] = f'attachment; filename="example-menu.{file_format}"'
+        return response
 
 
 @admin.register(MenuCategory)
@@ -572,9 +668,100 @@ class MembershipInline(OperatorOnlyMixin, TabularInline):
     autocomplete_fields = ["user"]
 
 
+class AllowedOriginForm(forms.ModelForm):
+    origin = forms.CharField(
+        max_length=255,
+        label="Website",
+        widget=UnfoldAdminTextInputWidget,
+        help_text="Scheme and host as in the browser's address bar, e.g. https://www.example.com "
+        "(a port only if the site uses one; no path). Every page of that website may show the widget.",
+    )
+
+    class Meta:
+        model = AllowedOrigin
+        fields = ["tenant", "origin"]
+
+    def clean_origin(self) -> str:
+        return origin_normalise(self.cleaned_data["origin"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        tenant = cleaned.get("tenant")
+        origin = cleaned.get("origin")
+        tenant_id = tenant.pk if tenant is not None else self.instance.tenant_id
+        if origin and tenant_id:
+            taken = AllowedOrigin.objects.filter(tenant_id=tenant_id, origin=origin).exclude(
+                pk=self.instance.pk
+            )
+            if taken.exists():
+                self.add_error("origin", f"{origin} is already allowed.")
+        return cleaned
+
+
 class AllowedOriginInline(OperatorOnlyMixin, TabularInline):
     model = AllowedOrigin
+    form = AllowedOriginForm
+    fields = ["origin"]
     extra = 0
+
+
+@admin.register(AllowedOrigin)
+class AllowedOriginAdmin(TenantScopedMixin, ModelAdmin):
+    """Owners list, add and remove the websites that may show their restaurants' widget.
+
+    Owners only: which websites may start calls on the tenant's account is the owner's decision, so
+    staff members (and everyone else) see nothing here, as with the audit trail.
+    """
+
+    form = AllowedOriginForm
+    list_display = ["origin"]  # one short column: it reads on a phone
+    search_fields = ["origin"]
+    ordering = ["origin"]
+
+    def _allowed_tenants(self, request: HttpRequest, *, for_write: bool = False) -> list[int]:
+        return owner_tenant_ids(request)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AllowedOrigin]:
+        qs: QuerySet[AllowedOrigin] = admin.ModelAdmin.get_queryset(self, request).select_related("tenant")
+        return qs if is_operator(request) else scope_to_tenants(qs, owner_tenant_ids(request))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request) or bool(owner_tenant_ids(request))
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        several = is_operator(request) or len(owner_tenant_ids(request)) > 1
+        return ["origin", "tenant"] if several else self.list_display
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # An owner of one tenant never picks it: the website is added to their tenant.
+        if is_operator(request) or (obj is None and len(owner_tenant_ids(request)) > 1):
+            return ["tenant", "origin"]
+        return ["origin"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change, **kwargs)
+        owned = owner_tenant_ids(request)
+        if obj is not None or is_operator(request) or len(owned) != 1:
+            return form_class
+
+        class OwnTenantForm(form_class):  # type: ignore[misc, valid-type]
+            def __init__(self, *args: Any, **kw: Any) -> None:
+                super().__init__(*args, **kw)
+                self.instance.tenant_id = owned[0]  # before validation, so duplicates are caught
+
+        return OwnTenantForm
+
+    def save_model(self, request: HttpRequest, obj: AllowedOrigin, form: Any, change: bool) -> None:
+        if not is_operator(request) and obj.tenant_id not in owner_tenant_ids(request):
+            raise PermissionDenied
+        services.allowed_origin_save(allowed_origin=obj)
+
+    def delete_model(self, request: HttpRequest, obj: AllowedOrigin) -> None:
+        services.allowed_origin_delete(allowed_origin=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AllowedOrigin]) -> None:
+        for obj in queryset:
+            services.allowed_origin_delete(allowed_origin=obj)
 
 
 class ApiKeyForm(forms.ModelForm):
@@ -601,20 +788,33 @@ class ApiKeyInline(OperatorOnlyMixin, TabularInline):
 
 
 class MenuImportForm(forms.Form):
-    file = forms.FileField(help_text="A .csv or .json file in the format of docs/menu-import.md, up to 2 MB.")
+    file = forms.FileField()
     file_format = forms.ChoiceField(
         choices=[("", "from the file name"), ("csv", "CSV"), ("json", "JSON")], required=False, label="Format"
     )
     mode = forms.ChoiceField(
         choices=MenuImport.Mode.choices,
-        initial=MenuImport.Mode.REPLACE,
+        initial=MenuImport.Mode.UPDATE,
+        required=False,  # left out: update, which never removes anything
         widget=forms.RadioSelect,
-        help_text="Replace: the file becomes the whole menu (items not in it are removed). "
-        "Update: items in the file are changed or added in existing categories; nothing is removed.",
+        help_text="Update: dishes in the file are changed or added in existing categories; nothing is removed. "
+        "Replace: the file becomes the whole menu, and dishes and categories not in it are removed. "
+        "Either way you see what will change before anything does.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = format_html(
+            'A .csv or .json file, up to {} MB: see <a href="{}">the menu file format</a> '
+            '(columns, allowed diets and allergens, and <a href="{}">an example file</a>).',
+            MAX_FILE_BYTES // (1024 * 1024),
+            reverse("admin:tenants_menu_format"),
+            reverse("admin:tenants_menu_example", args=["csv"]),
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        cleaned["mode"] = cleaned.get("mode") or MenuImport.Mode.UPDATE
         upload = cleaned.get("file")
         if upload is not None and not cleaned.get("file_format"):
             guessed = menu_format_guess(upload.name)
@@ -641,23 +841,17 @@ class OnboardTenantForm(forms.Form):
     )
 
     def clean_allowed_origins(self) -> list[str]:
-        origins = [
-            line.strip().rstrip("/").lower() for line in self.cleaned_data["allowed_origins"].splitlines()
-        ]
-        origins = list(dict.fromkeys(o for o in origins if o))
-        validators = AllowedOrigin._meta.get_field("origin").validators
-        errors = []
-        for origin in origins:
-            for validator in validators:
-                try:
-                    validator(origin)
-                except ValidationError:
-                    errors.append(
-                        f"“{origin}” is not an origin: use scheme and host only, e.g. https://example.com"
-                    )
+        origins, errors = [], []
+        for line in self.cleaned_data["allowed_origins"].splitlines():
+            if not line.strip():
+                continue
+            try:
+                origins.append(origin_normalise(line))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
         if errors:
             raise ValidationError(errors)
-        return origins
+        return list(dict.fromkeys(origins))
 
 
 @admin.register(Tenant)

@@ -46,6 +46,42 @@ OPTIONAL_ITEM_FIELDS = frozenset(
     {"description", "currency", "dietary_tags", "allergens", "allergens_declared", "available"}
 )
 REQUIRED_CSV_COLUMNS = {"category", "name", "price"}
+# The columns as owners read about them (the app's "menu file format" page): name, required, meaning, example.
+MENU_FILE_COLUMNS: list[tuple[str, bool, str, str]] = [
+    (
+        "category",
+        True,
+        "The menu section. Sections appear in the order they first appear in the file.",
+        "Primi",
+    ),
+    (
+        "category_description",
+        False,
+        "Shown for the section; the first non-empty one per category counts.",
+        "Fresh pasta made every morning",
+    ),
+    ("name", True, "The dish, unique within its category (at most 160 characters).", "Tagliatelle al ragù"),
+    ("description", False, "At most 500 characters.", "Slow-cooked beef and pork ragù"),
+    (
+        "price",
+        True,
+        "A number with a dot and at most two decimals; no currency sign, no thousands separator.",
+        "16.00",
+    ),
+    ("currency", False, "Three-letter code; empty means the restaurant's currency.", "EUR"),
+    ("dietary_tags", False, "Words from the list below, separated by |.", "vegetarian|gluten-free"),
+    ("allergens", False, "Words from the list below, separated by |.", "gluten|eggs|celery"),
+    (
+        "allergens_declared",
+        False,
+        "yes when the allergens cell is the dish's complete list, so an empty cell "
+        "means “none of the 14”. Empty or no: an empty allergens cell means “not declared”, and the agent tells "
+        "diners it can't confirm the dish's allergens.",
+        "yes",
+    ),
+    ("available", False, "yes or no (also “sold out”); empty means yes.", "no"),
+]
+
 LIST_SEPARATOR = "|"
 MAX_PRICE = Decimal("9999999.99")
 TRUE_WORDS = {"yes", "y", "true", "1", "available"}

@@ -8,11 +8,13 @@ Child rows copy their tenant from their parent in `save()`; it is never taken fr
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import zoneinfo
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -124,8 +126,48 @@ class Membership(TimeStampedModel):
         return f"{self.user} · {self.tenant} ({self.get_role_display()})"
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_normalise(value: str) -> str:
+    """A website as a browser names it in the Origin header: scheme://host[:port], lowercase, with no
+    path, and no port when it is the scheme's default. Raises ValidationError saying what to type."""
+    raw = (value or "").strip()
+    example = "Type it like https://www.example.com (scheme and host, optional port, nothing after)."
+    if not raw:
+        raise ValidationError("Enter a website, e.g. https://www.example.com")
+    if "://" not in raw:
+        raise ValidationError(f"“{raw}” has no https:// (or http://) in front. {example}")
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError:
+        raise ValidationError(f"“{raw}” has a port that is not a number from 1 to 65535. {example}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        raise ValidationError(f"“{raw}” starts with {scheme}://; a website starts with https:// or http://.")
+    if parts.username or parts.password:
+        raise ValidationError(f"“{raw}” contains a user name or password; give only the website. {example}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValidationError(
+            f"“{raw}” has a path or query after the host; the widget is allowed for a whole website. {example}"
+        )
+    host = (parts.hostname or "").rstrip(".")
+    try:
+        host = host.encode("idna").decode("ascii")  # browsers send international names in this form
+    except UnicodeError:
+        host = ""
+    if not host or not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*", host):
+        raise ValidationError(f"“{raw}” has no valid host name. {example}")
+    if port == 0:
+        raise ValidationError(f"“{raw}” has a port that is not a number from 1 to 65535. {example}")
+    suffix = f":{port}" if port is not None and port != _DEFAULT_PORTS[scheme] else ""
+    return f"{scheme}://{host}{suffix}"
+
+
 class AllowedOrigin(TimeStampedModel):
-    """A web origin (scheme://host[:port]) whose pages may embed this tenant's widget."""
+    """A web origin (scheme://host[:port]) whose pages may embed this tenant's widget. Owners manage
+    their tenant's list in the admin ("Allowed websites"); `origin_normalise` is the one spelling."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="allowed_origins")
     origin = models.CharField(
@@ -140,6 +182,7 @@ class AllowedOrigin(TimeStampedModel):
 
     class Meta:
         ordering = ["origin"]
+        verbose_name = "allowed website"
         constraints = [models.UniqueConstraint(fields=["tenant", "origin"], name="allowed_origin_unique")]
 
     def __str__(self) -> str:
@@ -491,14 +534,16 @@ class MenuImport(TimeStampedModel):
     """One uploaded menu file and what became of it. Large files are applied by a Celery task."""
 
     class Status(models.TextChoices):
+        PREVIEW = "preview", "waiting for confirmation"
         PENDING = "pending", "waiting to run"
         RUNNING = "running", "running"
         SUCCEEDED = "succeeded", "imported"
         FAILED = "failed", "failed (nothing changed)"
+        STALE = "stale", "not applied: the menu changed after the preview"
 
     class Mode(models.TextChoices):
-        REPLACE = "replace", "replace the whole menu"
         UPDATE = "update", "update and add items in existing categories"
+        REPLACE = "replace", "replace the whole menu"
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+", editable=False)
     restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="menu_imports")
@@ -507,13 +552,18 @@ class MenuImport(TimeStampedModel):
     )
     filename = models.CharField(max_length=255, blank=True)
     file_format = models.CharField(max_length=4, choices=[("csv", "CSV"), ("json", "JSON")])
-    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.REPLACE)
+    # "update" by default: replacing the whole menu (and removing what the file leaves out) is a choice.
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.UPDATE)
     # The validated file, kept so a background import reads exactly what was checked.
     content = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     problems = models.JSONField(default=list, blank=True)
     item_count = models.PositiveIntegerField(default=0)
     summary = models.CharField(max_length=300, blank=True)
+    # What the file would change (tenants/menu_import.py `menu_plan`), shown before the owner confirms,
+    # and a hash of the menu it was computed against: a confirm applies only to that same menu.
+    preview = models.JSONField(default=dict, blank=True)
+    menu_fingerprint = models.CharField(max_length=64, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[TenantOwnedQuerySet] = TenantOwnedQuerySet.as_manager()  # type: ignore[assignment]

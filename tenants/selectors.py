@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
@@ -163,6 +165,14 @@ def menu_as_rows(*, restaurant: Restaurant) -> ParsedMenu:
 
 def menu_export(*, restaurant: Restaurant, file_format: Format) -> bytes:
     return menu_render(menu_as_rows(restaurant=restaurant), file_format, currency=restaurant.currency)
+
+
+# The example files the documentation links to are the ones the app serves: one copy, tested to import.
+MENU_EXAMPLES_DIR = Path(settings.BASE_DIR) / "docs" / "examples"
+
+
+def menu_example(*, file_format: Format) -> bytes:
+    return (MENU_EXAMPLES_DIR / f"menu.{file_format}").read_bytes()
 
 
 # --- Tenant-scoped reads for the REST API: every lookup names the tenant, so another tenant's id is a miss.

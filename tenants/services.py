@@ -19,12 +19,14 @@ from audit.services import audit_record
 from tenants.cache import restaurant_snapshot_invalidate
 from tenants.models import (
     MENU_ITEM_CONTENT_FIELDS,
+    AllowedOrigin,
     MenuCategory,
     MenuItem,
     OpeningHours,
     Restaurant,
     SpecialDate,
     Tenant,
+    origin_normalise,
 )
 from tenants.signals import menu_changed, snapshot_signals_muted
 
@@ -300,3 +302,26 @@ def menu_item_update(
 def menu_item_delete(*, item: MenuItem) -> None:
     with transaction.atomic():
         item.delete()
+
+
+def allowed_origin_save(*, allowed_origin: AllowedOrigin) -> AllowedOrigin:
+    """Add or change one of a tenant's allowed websites, in the one spelling browsers send.
+
+    The tenant's cached snapshots (which carry its origins for the call start) and the platform-wide
+    set (CORS) are dropped after commit by tenants/signals.py, so the next call start obeys the edit.
+    """
+    allowed_origin.origin = origin_normalise(allowed_origin.origin)
+    duplicate = (
+        AllowedOrigin.objects.filter(tenant_id=allowed_origin.tenant_id, origin=allowed_origin.origin)
+        .exclude(pk=allowed_origin.pk)
+        .exists()
+    )
+    if duplicate:
+        raise ValidationError({"origin": f"{allowed_origin.origin} is already allowed."})
+    allowed_origin.full_clean()
+    allowed_origin.save()
+    return allowed_origin
+
+
+def allowed_origin_delete(*, allowed_origin: AllowedOrigin) -> None:
+    allowed_origin.delete()  # the same signals drop the cached origins after commit

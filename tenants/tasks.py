@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
 from tenants import menu_import
 from tenants.cache import restaurant_snapshots_warm
+from tenants.models import MenuImport
 from tenants.selectors import restaurant_public_ids_taking_calls
 
 
@@ -16,6 +19,16 @@ def snapshot_cache_warm() -> int:
 
 
 @shared_task(name=menu_import.MENU_IMPORT_TASK, acks_late=True, soft_time_limit=300, time_limit=330)
-def menu_import_apply(menu_import_id: int) -> str:
-    """Apply a large, already-checked menu file. Safe to run twice: only a pending import runs."""
-    return menu_import.menu_import_apply(menu_import_id=menu_import_id).status
+def menu_import_apply(menu_import_id: int | str, *args: Any, **kwargs: Any) -> str:
+    """Apply a large, previewed and confirmed menu file. Safe to run twice: only a pending import runs.
+
+    Read tolerantly (a message may outlive the code that sent it): an id as a string is fine, extra
+    arguments are ignored, and an import that no longer exists (its restaurant was deleted) is "missing".
+    """
+    try:
+        pk = int(menu_import_id)
+    except (TypeError, ValueError):
+        return "missing"
+    if not MenuImport.objects.filter(pk=pk).exists():
+        return "missing"
+    return menu_import.menu_import_apply(menu_import_id=pk).status

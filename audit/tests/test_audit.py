@@ -100,6 +100,9 @@ def test_a_menu_import_is_one_entry_by_the_uploader(world_a):
         {"file": SimpleUploadedFile("menu.csv", csv), "mode": "replace"},
     )
     assert response.status_code == 302
+    assert not AuditEntry.objects.exists(), "a preview changes nothing"
+    response = client.post(response["Location"])  # confirm the preview
+    assert response.status_code == 302
     entry = AuditEntry.objects.get()
     assert entry.action == "menu.import" and entry.source == "import"
     assert entry.actor == world_a.owner and entry.tenant_id == world_a.tenant.pk

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 
 from tenants import cache as snapshot_cache
 from tenants import menu_import
+from tenants import tasks as _registers_the_celery_tasks  # noqa: F401  (eager .delay() needs them)
 from tenants.cache import restaurant_snapshot_get
 from tenants.menu_import import menu_import_apply, menu_import_create
 from tenants.menu_io import menu_parse
@@ -324,6 +325,9 @@ def test_an_owner_imports_and_exports_in_the_admin(world_a):
     )
 
     response = client.post(url, {"file": upload(HEADER + "Mains,,Soup,,5.00,,,,\n"), "mode": "replace"})
+    assert response.status_code == 302
+    assert "Soup" in client.get(response["Location"]).content.decode()
+    response = client.post(response["Location"])  # confirm
 
     assert response.status_code == 302
     assert list(MenuItem.objects.filter(restaurant=world_a.restaurant).values_list("name", flat=True)) == [

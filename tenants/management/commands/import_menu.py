@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from audit.commands import AuditedCommand
-from tenants.menu_import import menu_import_create
+from tenants.menu_import import menu_import_create, menu_import_preview, menu_import_row_text
 from tenants.menu_io import FORMATS, MAX_FILE_BYTES, menu_format_guess
 from tenants.models import MenuImport, Restaurant
 
@@ -18,7 +18,15 @@ class Command(AuditedCommand):
         parser.add_argument("restaurant", help="The restaurant's public id (r_…)")
         parser.add_argument("file", type=Path)
         parser.add_argument("--format", choices=FORMATS, help="Default: from the file name")
-        parser.add_argument("--mode", choices=MenuImport.Mode.values, default=MenuImport.Mode.REPLACE)
+        parser.add_argument(
+            "--mode",
+            choices=MenuImport.Mode.values,
+            default=MenuImport.Mode.UPDATE,
+            help="update (default): change and add dishes, remove nothing; replace: the file becomes the whole menu",
+        )
+        parser.add_argument(
+            "--preview", action="store_true", help="Only say what the file would change; change nothing"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         restaurant = Restaurant.objects.filter(public_id=options["restaurant"]).first()
@@ -33,7 +41,8 @@ class Command(AuditedCommand):
         with path.open("rb") as handle:
             # One byte over the limit is enough for the parser to say the file is too large.
             data = handle.read(MAX_FILE_BYTES + 1)
-        record = menu_import_create(
+        create = menu_import_preview if options["preview"] else menu_import_create
+        record = create(
             restaurant=restaurant,
             data=data,
             file_format=file_format,
@@ -47,5 +56,12 @@ class Command(AuditedCommand):
             raise CommandError(f"{record.summary}")
         if record.status == MenuImport.Status.PENDING:
             self.stdout.write(f"Queued import {record.pk} ({record.item_count} items) for a Celery worker.")
+            return
+        if record.status == MenuImport.Status.PREVIEW:
+            self.stdout.write(f"{restaurant.name}, nothing changed yet: the file would make {record.summary}")
+            for key, rows in record.preview.items():
+                if isinstance(rows, list):
+                    for row in rows:
+                        self.stdout.write(f"  {key.replace('_', ' ')}: {menu_import_row_text(row)}")
             return
         self.stdout.write(self.style.SUCCESS(f"{restaurant.name}: {record.summary}"))
