@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -181,7 +182,7 @@ class CallRecordAdmin(TenantScopedMixin, ModelAdmin):
                 (
                     (
                         speakers.get(line.get("role", ""), line.get("role", "")),
-                        (line.get("at") or "")[11:19],
+                        _local_clock(line.get("at"), obj),
                         line.get("text", ""),
                     )
                     for line in obj.transcript
@@ -331,3 +332,15 @@ class MessageAdmin(TenantScopedMixin, ModelAdmin):
         unread = self.get_queryset(request).filter(read_at__isnull=True).count()
         title = f"Messages from callers ({unread} unread)" if unread else "Messages from callers"
         return super().changelist_view(request, {**(extra_context or {}), "title": title})
+
+
+def _local_clock(at: Any, obj: CallRecord) -> str:
+    """A transcript line's time on the restaurant's clock (stored as UTC ISO 8601), e.g. "01:13:05"."""
+    try:
+        moment = datetime.fromisoformat(str(at))
+    except ValueError:
+        return ""
+    if moment.tzinfo is None:
+        return f"{moment:%H:%M:%S}"
+    zone = obj.restaurant.timezone if obj.restaurant else "UTC"
+    return f"{moment.astimezone(ZoneInfo(zone)):%H:%M:%S}"

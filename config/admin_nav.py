@@ -54,7 +54,9 @@ def hours_link(request: HttpRequest) -> str:
             )[:2]
         )
         if len(ids) == 1:
-            return reverse("admin:tenants_restaurant_change", args=[ids[0]]) + "#opening-hours"
+            return (
+                reverse("admin:tenants_restaurant_change", args=[ids[0]]) + "#opening_hours-group"
+            )  # unfold: "<prefix>-group" scrolls, a bare prefix would pick a tab
     return reverse("admin:tenants_restaurant_changelist")
 
 

@@ -24,12 +24,16 @@ def test_a_rome_call_at_01_13_reads_01_13_with_the_reason_in_words(world_a):
         started_at=start.isoformat(),
         ended_at=(start + dt.timedelta(seconds=90)).isoformat(),
         unanswered_questions=[{"question": "Do you have a terrace?"}],
+        transcript=[{**line, "at": start.isoformat()} for line in data["transcript"]],
     )
     record = call_record_store(payload=CallRecordPayload.model_validate(data))
     client = world_a.client_for(world_a.owner)
     listing = client.get(reverse("admin:calls_callrecord_changelist")).content.decode()
     assert "Sat 28 Nov 2026, 01:13 (Europe/Rome)" in listing
-    assert "The diner hung up" in listing and "participant_disconnected" not in listing.split("<tbody", 1)[1]
+    rows = listing.split('id="result_list"')[1].split("</table>")[0]  # the list itself, not its filters
+    assert "The diner hung up" in rows and "participant_disconnected" not in rows
     assert "Unanswered question" in listing
     page = client.get(reverse("admin:calls_callrecord_change", args=[record.pk])).content.decode()
     assert "Do you have a terrace?" in page
+    # The transcript's times are the restaurant's too: the lines are stored in UTC (00:13).
+    assert "<small>01:13:00</small>" in page and "<small>00:13:00</small>" not in page

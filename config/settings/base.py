@@ -172,6 +172,10 @@ PASSWORD_RESET_CLIENT_WINDOW_SECONDS: int = 60 * 60
 OPERATOR_TWO_FACTOR_REQUIRED: bool = env.bool("OPERATOR_TWO_FACTOR_REQUIRED", default=True)
 OTP_TOTP_ISSUER = "Hostline"
 
+# After signing in at /admin/login/ itself (no ?next=): unfold's sign-in form, unlike Django's, sends no
+# "next", and Django's default (/accounts/profile/) is no page here.
+LOGIN_REDIRECT_URL = "admin:index"
+
 # Owners type "example.com" for their website; assume https like Django 6 will.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 

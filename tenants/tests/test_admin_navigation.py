@@ -1,0 +1,71 @@
+"""The admin's sidebar (django-unfold, config/admin_nav.py): organised by owner tasks, and nobody gets a link
+to a page they cannot open. Operators' pages appear for operators only."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+OWNER_TASKS = ["Restaurants", "Menu", "Hours", "Calls", "Bookings", "Settings"]
+OPERATOR_PAGES = [
+    "admin:tenants_tenant_changelist",
+    "admin:tenants_tenant_onboard",
+    "admin:calls_callrecord_usage",
+    "admin:auth_user_changelist",
+    "admin:auth_group_changelist",
+    "admin:axes_accessattempt_changelist",
+]
+
+
+def sidebar(client: Client) -> str:
+    html = client.get(reverse("admin:index")).content.decode()
+    return html.split('id="nav-sidebar-apps"')[1].split("</nav>")[0]
+
+
+def links(html: str) -> set[str]:
+    return set(re.findall(r'href="([^"#?]+)', html))
+
+
+def test_an_owner_sees_the_owner_tasks_and_every_link_opens(world_a):
+    client = world_a.client_for(world_a.owner)
+    nav = sidebar(client)
+    for heading in OWNER_TASKS:
+        assert re.search(rf">\s*{heading}\s*<", nav), heading
+    for name in OPERATOR_PAGES:
+        assert reverse(name) not in nav
+    hrefs = links(nav)
+    assert reverse("admin:tenants_menuitem_changelist") in hrefs
+    # Hours go straight to the owner's one restaurant.
+    assert reverse("admin:tenants_restaurant_change", args=[world_a.restaurant.pk]) in hrefs
+    for href in hrefs:
+        assert client.get(href).status_code == 200, href
+
+
+def test_staff_do_not_get_the_owners_audit_trail_link(world_a):
+    client = world_a.client_for(world_a.member)
+    hrefs = links(sidebar(client))
+    assert reverse("admin:audit_auditentry_changelist") not in hrefs
+    assert reverse("admin:tenants_menuitem_changelist") in hrefs
+    for href in hrefs:
+        assert client.get(href).status_code == 200, href
+
+
+def test_an_operator_also_sees_the_platform_pages(operator, world_a):
+    client = Client()
+    client.force_login(operator)
+    hrefs = links(sidebar(client))
+    for name in OPERATOR_PAGES:
+        assert reverse(name) in hrefs, name
+
+
+def test_a_user_without_a_membership_gets_no_sidebar_links(outsider):
+    client = Client()
+    client.force_login(outsider)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:tenants_menuitem_changelist") not in html
+    assert reverse("admin:tenants_tenant_changelist") not in html
