@@ -11,7 +11,8 @@ from __future__ import annotations
 # change to that shape: new keys are read at once and the old entries expire on their own.
 # v2: the tenant's line cap and allowed origins travel with the snapshot (the call start reads no SQL).
 # v3: menu items say whether their allergens are declared ("not declared" is never "none").
-SNAPSHOT_SCHEMA_VERSION = 3
+# v4: a special date may be a closure over a range of dates (`end_date`; absent means one date).
+SNAPSHOT_SCHEMA_VERSION = 4
 
 
 def restaurant_snapshot_key(public_id: str) -> str:
