@@ -185,28 +185,29 @@ def special_dates_replace(
     rows = [
         SpecialDate(restaurant=restaurant, tenant_id=restaurant.tenant_id, **_special(i)) for i in intervals
     ]
-    for row in rows:
-        row.full_clean(exclude=["restaurant", "tenant"], validate_unique=False)
-        if date_from is not None and row.date is not None and row.date < date_from:
-            raise ValidationError(
-                {"date": f"{row.date} is before {date_from}, the start of what is replaced."}
-            )
-    _no_duplicate_starts([(r.date, r.opens_at) for r in rows], "date")
     existing = SpecialDate.objects.filter(restaurant=restaurant)
     if date_from is not None:
         existing = existing.filter(date__gte=date_from)
-    kept = list(SpecialDate.objects.filter(restaurant=restaurant, opens_at__isnull=True).difference(existing))
-    _no_overlapping_closures([r for r in rows if r.opens_at is None], kept)
     with snapshot_signals_muted(), _closure_overlap_as_validation_error():
+        # What is replaced goes first, so each row's clean() checks its closure against what stays; any
+        # ValidationError below rolls the delete back with the rest (all or nothing).
         existing.delete()
+        for row in rows:
+            row.full_clean(exclude=["restaurant", "tenant"], validate_unique=False)
+            if date_from is not None and row.date is not None and row.date < date_from:
+                raise ValidationError(
+                    {"date": f"{row.date} is before {date_from}, the start of what is replaced."}
+                )
+        _no_duplicate_starts([(r.date, r.opens_at) for r in rows], "date")
+        _no_overlapping_closures([r for r in rows if r.opens_at is None])
         SpecialDate.objects.bulk_create(rows)
     restaurant_snapshot_invalidate(public_ids=[restaurant.public_id])
     return list(SpecialDate.objects.filter(restaurant=restaurant))
 
 
-def _no_overlapping_closures(new: list[SpecialDate], kept: list[SpecialDate]) -> None:
-    """Two closures never share a day (Postgres enforces it too; this says which, in words)."""
-    spans = sorted([(r.date, r.last_date, r) for r in [*new, *kept]], key=lambda span: span[:2])
+def _no_overlapping_closures(closures: list[SpecialDate]) -> None:
+    """Two new closures never share a day (Postgres enforces it too; this says which, in words)."""
+    spans = sorted([(r.date, r.last_date, r) for r in closures], key=lambda span: span[:2])
     for (_, end, first), (start, _, second) in pairwise(spans):
         if start <= end:
             raise ValidationError(
