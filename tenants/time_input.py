@@ -1,4 +1,5 @@
-"""Clock times as owners type them: "7pm", "7:30 pm", "19:00", "1900", "24:00", "noon", "midnight".
+"""Clock times as owners type them: "7pm", "7:30 pm", "19:00", "1900", "24:00", "noon", "midnight" (and
+"19:00:00", as a browser or an old form may send it).
 
 A pure function, so the owner's week editor, and anything else that takes a typed time, reads the same
 forms and says the same thing when it cannot: what to type instead. "24:00" and "midnight" are the end of
@@ -18,7 +19,7 @@ _WORDS = {"noon": dt.time(12), "midday": dt.time(12), "midnight": dt.time(0)}
 # hour, optional minutes after ":", "." or "h", optional am/pm ("pm", "p.m.", "p").
 _CLOCK = re.compile(
     r"""^(?P<hour>\d{1,2})
-        (?:\s*[:.h]\s*(?P<minute>\d{2})|\s*h)?
+        (?:\s*[:.h]\s*(?P<minute>\d{2})(?::00)?|\s*h)?
         \s*(?:(?P<half>[ap])\.?\s*(?:m\.?)?)?$""",
     re.VERBOSE,
 )

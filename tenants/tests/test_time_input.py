@@ -37,6 +37,7 @@ from tenants.time_input import HINT, TimeInputError, parse_clock_time
         (" Midnight ", dt.time(0)),
         ("12 noon", dt.time(12)),
         ("1am", dt.time(1)),
+        ("19:00:00", dt.time(19)),
     ],
 )
 def test_the_forms_owners_type(typed, expected):
