@@ -12,7 +12,7 @@ from typing import Any
 
 import phonenumbers
 from django.db import connection, transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from bookings.availability import BookingContext, Rules, Span, TableInfo
@@ -107,10 +107,11 @@ def booking_context(*, restaurant_id: int) -> BookingContext | None:
             )
         ),
         special_dates=tuple(
-            SpecialDateEntry(date=d, opens=o, closes=c, note=n)
-            for d, o, c, n in SpecialDate.objects.filter(
-                restaurant_id=restaurant_id, date__gte=since
-            ).values_list("date", "opens_at", "closes_at", "note")
+            SpecialDateEntry(date=d, end_date=e, opens=o, closes=c, note=n)
+            for d, e, o, c, n in SpecialDate.objects.filter(restaurant_id=restaurant_id)
+            # A closure over several dates that began before `since` still closes the days after it.
+            .filter(Q(date__gte=since) | Q(end_date__gte=since))
+            .values_list("date", "end_date", "opens_at", "closes_at", "note")
         ),
     )
     tables = tuple(
@@ -167,8 +168,8 @@ SELECT r.id, r.public_id, r.tenant_id, t.status, r.is_active, r.name, r.timezone
      FROM bookings_durationrule d WHERE d.restaurant_id = r.id),
   (SELECT coalesce(json_agg(json_build_array(h.weekday, h.opens_at, h.closes_at) ORDER BY h.weekday, h.opens_at), '[]')
      FROM tenants_openinghours h WHERE h.restaurant_id = r.id),
-  (SELECT coalesce(json_agg(json_build_array(sd.date, sd.opens_at, sd.closes_at, sd.note) ORDER BY sd.date, sd.opens_at), '[]')
-     FROM tenants_specialdate sd WHERE sd.restaurant_id = r.id AND sd.date >= %(since)s),
+  (SELECT coalesce(json_agg(json_build_array(sd.date, sd.opens_at, sd.closes_at, sd.note, sd.end_date) ORDER BY sd.date, sd.opens_at), '[]')
+     FROM tenants_specialdate sd WHERE sd.restaurant_id = r.id AND COALESCE(sd.end_date, sd.date) >= %(since)s),
   (SELECT coalesce(json_agg(json_build_array(tb.id, tb.name, tb.seats, tb.combinable, tb.is_virtual) ORDER BY tb.name), '[]')
      FROM bookings_table tb WHERE tb.restaurant_id = r.id AND tb.is_active),
   (SELECT coalesce(json_agg(json_build_array(bt.table_id, bt.start_at, bt.end_at)), '[]')
@@ -232,8 +233,14 @@ def _live_postgres(
             for w, o, c in weekly
         ),
         special_dates=tuple(
-            SpecialDateEntry(date=dt.date.fromisoformat(d), opens=_time(o), closes=_time(c), note=n)
-            for d, o, c, n in specials
+            SpecialDateEntry(
+                date=dt.date.fromisoformat(d),
+                end_date=dt.date.fromisoformat(e) if e else None,
+                opens=_time(o),
+                closes=_time(c),
+                note=n,
+            )
+            for d, o, c, n, e in specials
         ),
     )
     ctx = BookingContext(

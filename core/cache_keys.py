@@ -13,7 +13,8 @@ from __future__ import annotations
 # v3: menu items say whether their allergens are declared ("not declared" is never "none").
 # v4: menu items carry `sold_out_on` (sold out today, judged against the call's local date). An older
 #     worker reading it would ignore the field and offer a sold-out dish, hence a new key.
-SNAPSHOT_SCHEMA_VERSION = 4
+# v5: a special date may be a closure over a range of dates (`end_date`; absent means one date).
+SNAPSHOT_SCHEMA_VERSION = 5
 
 
 def restaurant_snapshot_key(public_id: str) -> str:

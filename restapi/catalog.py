@@ -170,6 +170,7 @@ def _interval(data: dict[str, Any]) -> services.Interval:
     return services.Interval(
         weekday=_WEEKDAYS.index(data["weekday"]) if "weekday" in data else None,
         date=data.get("date"),
+        end_date=data.get("end_date"),
         opens_at=data.get("opens_at"),
         closes_at=data.get("closes_at"),
         note=data.get("note", ""),
@@ -232,7 +233,14 @@ class HoursApi(V1View):
 
 
 class SpecialDateSerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = serializers.DateField(help_text="The date, or the first day of a closure.")
+    end_date = serializers.DateField(
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="Last day of a closure over several dates (inclusive); null or absent: that date only. "
+        "Only for closures (no times).",
+    )
     opens_at = ClockTimeField(allow_null=True, required=False, help_text="Null: closed all day.")
     closes_at = ClockTimeField(allow_null=True, required=False)
     note = serializers.CharField(max_length=120, allow_blank=True, required=False, default="")
@@ -299,7 +307,13 @@ class SpecialDatesApi(V1View):
                 request_only=True,
                 value={
                     "special_dates": [
-                        {"date": "2026-12-25", "opens_at": None, "closes_at": None, "note": "Christmas Day"},
+                        {
+                            "date": "2026-12-24",
+                            "end_date": "2027-01-06",
+                            "opens_at": None,
+                            "closes_at": None,
+                            "note": "Christmas holidays",
+                        },
                         {
                             "date": "2026-12-31",
                             "opens_at": "19:00",

@@ -30,6 +30,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.widgets import UnfoldAdminTextInputWidget
 
 from tenants import services
+from tenants.admin_hours import ClockTimeField, hours_view
 from tenants.api_keys import api_key_create
 from tenants.menu_import import (
     PREVIEW_MAX_ROWS,
@@ -40,6 +41,7 @@ from tenants.menu_import import (
 )
 from tenants.menu_io import FORMATS, MAX_FILE_BYTES, MAX_ITEMS, MENU_FILE_COLUMNS, menu_format_guess
 from tenants.models import (
+    MAX_CLOSURE_DAYS,
     MENU_ITEM_CONTENT_FIELDS,
     AllowedOrigin,
     ApiKey,
@@ -109,7 +111,8 @@ class IntervalFormSet(BaseInlineFormSet):
             if not data or data.get("DELETE") or data.get(self.day_field) is None:
                 continue
             opens, closes = data.get("opens_at"), data.get("closes_at")
-            by_day.setdefault(data[self.day_field], []).append((opens, closes, opens is None))
+            for day in self.days(data):
+                by_day.setdefault(day, []).append((opens, closes, opens is None))
         for day, intervals in by_day.items():
             closures = [i for i in intervals if i[2]]
             if closures and len(intervals) > 1:
@@ -130,6 +133,9 @@ class IntervalFormSet(BaseInlineFormSet):
     def day_label(self, day: Any) -> str:
         return str(day)
 
+    def days(self, data: dict[str, Any]) -> list[Any]:
+        return [data[self.day_field]]
+
 
 class OpeningHoursFormSet(IntervalFormSet):
     day_field = "weekday"
@@ -140,6 +146,40 @@ class OpeningHoursFormSet(IntervalFormSet):
 
 class SpecialDateFormSet(IntervalFormSet):
     day_field = "date"
+
+    def days(self, data: dict[str, Any]) -> list[Any]:
+        # A closure over several dates counts on each of them: two closures sharing a day are refused here
+        # in words, before Postgres's exclusion constraint would refuse them.
+        first, last = data["date"], data.get("end_date")
+        if last is None or last <= first or (last - first).days >= MAX_CLOSURE_DAYS:
+            return [first]
+        return [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
+
+
+class IntervalForm(forms.ModelForm):
+    """Hours typed as "7pm", "19:00" or "24:00", without the date-time widget's "Now | clock" links."""
+
+    opens_at = ClockTimeField(label="Opens at")
+    closes_at = ClockTimeField(
+        label="Closes at", help_text="Earlier than the opening time means after midnight."
+    )
+
+
+class OpeningHoursForm(IntervalForm):
+    opens_at = ClockTimeField(label="Opens at", required=True)
+    closes_at = ClockTimeField(
+        label="Closes at", required=True, help_text="Earlier than the opening time means after midnight."
+    )
+
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "opens_at", "closes_at"]
+
+
+class SpecialDateForm(IntervalForm):
+    class Meta:
+        model = SpecialDate
+        fields = ["date", "end_date", "opens_at", "closes_at", "note"]
 
 
 @dataclass(frozen=True)
@@ -192,6 +232,7 @@ def money(amount: Decimal, currency: str, language: str) -> str:
 
 class OpeningHoursInline(ParentTenantInlineMixin, TabularInline):
     model = OpeningHours
+    form = OpeningHoursForm
     formset = OpeningHoursFormSet
     fields = ["weekday", "opens_at", "closes_at"]
     extra = 0
@@ -202,10 +243,11 @@ class OpeningHoursInline(ParentTenantInlineMixin, TabularInline):
 
 class SpecialDateInline(ParentTenantInlineMixin, TabularInline):
     model = SpecialDate
+    form = SpecialDateForm
     formset = SpecialDateFormSet
-    fields = ["date", "opens_at", "closes_at", "note"]
+    fields = ["date", "end_date", "opens_at", "closes_at", "note"]
     extra = 0
-    verbose_name_plural = "Special dates (holidays and one-off hours; empty times = closed all day)"
+    verbose_name_plural = "Special dates (holidays and one-off hours; empty times = closed all day, a last day = closed until then)"
 
 
 class MenuCategoryInline(ParentTenantInlineMixin, TabularInline):
@@ -335,6 +377,11 @@ class RestaurantAdmin(TenantScopedMixin, ModelAdmin):
                 name="tenants_restaurant_menu_import_preview",
             ),
             path(
+                "<path:object_id>/hours/",
+                wrap(self.hours_view),
+                name="tenants_restaurant_hours",
+            ),
+            path(
                 "<path:object_id>/menu/import/",
                 wrap(self.menu_import_view),
                 name="tenants_restaurant_menu_import",
@@ -358,6 +405,9 @@ class RestaurantAdmin(TenantScopedMixin, ModelAdmin):
         if restaurant is None or not self.has_view_permission(request, restaurant):
             raise Http404("No such restaurant.")
         return restaurant
+
+    def hours_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return hours_view(self, request, object_id)
 
     def menu_export_view(self, request: HttpRequest, object_id: str, file_format: str) -> HttpResponse:
         restaurant = self._restaurant_or_404(request, object_id)

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
-from tenants.snapshot import RestaurantSnapshot
+from tenants.snapshot import RestaurantSnapshot, SpecialDateEntry
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 Interval = tuple[dt.datetime, dt.datetime]
@@ -50,10 +50,29 @@ DATE_PATTERNS = {
 }
 
 
+# Dates without the weekday, for the two ends of a closure ("24 December", "24 décembre").
+SHORT_DATE_PATTERNS = {
+    "en": "d MMMM",
+    "fr": "d MMMM",
+    "de": "d. MMMM",
+    "es": "d 'de' MMMM",
+    "it": "d MMMM",
+    "pt": "d 'de' MMMM",
+    "nl": "d MMMM",
+    "ja": "M月d日",
+}
+
+
 def spoken_date(day: dt.date, language: str = "en") -> str:
     """A date with its weekday in the restaurant's language, e.g. "Saturday 20 February"."""
     language = (language or "en").split("-")[0]
     return format_date(day, DATE_PATTERNS.get(language, DATE_PATTERNS["en"]), locale=language)
+
+
+def short_date(day: dt.date, language: str = "en") -> str:
+    """A date without its weekday, e.g. "24 December"."""
+    language = (language or "en").split("-")[0]
+    return format_date(day, SHORT_DATE_PATTERNS.get(language, SHORT_DATE_PATTERNS["en"]), locale=language)
 
 
 def _wall(instant: dt.datetime, zone: ZoneInfo) -> dt.datetime:
@@ -85,7 +104,7 @@ def local_now(snapshot: RestaurantSnapshot, now: dt.datetime | None = None) -> d
 
 def _raw_intervals(snapshot: RestaurantSnapshot, day: dt.date) -> tuple[list[tuple[dt.time, dt.time]], str]:
     """Wall-clock intervals that start on `day` and that day's special note: special dates win."""
-    specials = [s for s in snapshot.special_dates if s.date == day]
+    specials = [s for s in snapshot.special_dates if s.covers(day)]
     if specials:
         note = "; ".join(s.note for s in specials if s.note)
         if any(s.is_closure for s in specials):
@@ -224,10 +243,41 @@ def describe_day(snapshot: RestaurantSnapshot, day: dt.date, language: str = "en
     return f"{line} ({note})" if note else line
 
 
+def closure_on(snapshot: RestaurantSnapshot, day: dt.date) -> SpecialDateEntry | None:
+    """The closure over several dates that covers `day`, if any (a one-day closure is not a range)."""
+    return next(
+        (s for s in snapshot.special_dates if s.is_closure and s.last_date > s.date and s.covers(day)), None
+    )
+
+
+def describe_closure(entry: SpecialDateEntry, language: str = "en") -> str:
+    """ "closed from 24 December to 6 January for Christmas holidays"."""
+    first, last = short_date(entry.date, language), short_date(entry.last_date, language)
+    note = f" for {entry.note}" if entry.note else ""
+    return f"closed from {first} to {last}{note}"
+
+
 def describe_special_dates(
     snapshot: RestaurantSnapshot, from_date: dt.date, days: int = 60, language: str = "en"
 ) -> list[str]:
-    """Upcoming exceptions to the regular week, one speakable line per date."""
+    """Upcoming exceptions to the regular week, one speakable line per date, and one per closure over
+    several dates ("Closed from 24 December to 6 January for Christmas holidays"), in date order."""
     until = from_date + dt.timedelta(days=days)
-    dates = sorted({s.date for s in snapshot.special_dates if from_date <= s.date <= until})
-    return [describe_day(snapshot, day, language) for day in dates]
+    ranges = [
+        s
+        for s in snapshot.special_dates
+        if s.is_closure and s.last_date > s.date and s.date <= until and s.last_date >= from_date
+    ]
+    lines: list[tuple[dt.date, str]] = []
+    for entry in ranges:
+        text = describe_closure(entry, language)
+        lines.append((max(entry.date, from_date), text[0].upper() + text[1:]))
+    dates = sorted(
+        {
+            s.date
+            for s in snapshot.special_dates
+            if from_date <= s.date <= until and not any(r.covers(s.date) for r in ranges)
+        }
+    )
+    lines.extend((day, describe_day(snapshot, day, language)) for day in dates)
+    return [text for _, text in sorted(lines, key=lambda pair: pair[0])]

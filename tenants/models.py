@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tenants.vocabulary import ALLERGENS, DIETARY_TAGS, LANGUAGES
@@ -366,15 +366,27 @@ class OpeningHours(RestaurantChild):
             raise ValidationError("Opening and closing time are the same. For a closed day, add no hours.")
 
 
-class SpecialDate(RestaurantChild):
-    """An exception to the weekly hours on one date: closed all day, or open only at the given times.
+# The longest closure one entry may hold: a year is a seasonal closure, longer is a typo in the year.
+MAX_CLOSURE_DAYS = 366
 
-    Rows without times close the restaurant that day (a holiday). Rows with times replace that date's weekly
-    hours; several rows on one date make a split shift.
+
+class SpecialDate(RestaurantChild):
+    """An exception to the weekly hours: closed (one date or a range of dates), or open only at the given
+    times on one date.
+
+    Rows without times close the restaurant from `date` to `end_date` inclusive (a holiday; no `end_date`:
+    that date only). Rows with times replace that date's weekly hours; several rows on one date make a
+    split shift. Two closures of one restaurant never overlap: Postgres enforces it with an exclusion
+    constraint (migration 0007), `clean()` says so in words first.
     """
 
     restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="special_dates")
-    date = models.DateField()
+    date = models.DateField(help_text="The date, or the first day of a closure.")
+    end_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Last day of a closure over several days (inclusive). Empty: that date only.",
+    )
     opens_at = models.TimeField(null=True, blank=True, help_text="Leave both times empty to close all day.")
     closes_at = models.TimeField(null=True, blank=True)
     note = models.CharField(max_length=120, blank=True, help_text="Shown to diners, e.g. “Christmas Day”.")
@@ -397,16 +409,27 @@ class SpecialDate(RestaurantChild):
                 condition=Q(opens_at__isnull=False),
                 name="special_date_unique_start",
             ),
+            # A range is a closure only, and runs forwards. Special opening times are one date each.
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("date"), opens_at__isnull=True),
+                name="special_date_range_is_closure",
+            ),
         ]
 
     def __str__(self) -> str:
         if self.is_closure:
+            if self.end_date and self.end_date != self.date:
+                return f"{self.date:%Y-%m-%d} to {self.end_date:%Y-%m-%d} closed"
             return f"{self.date:%Y-%m-%d} closed"
         return f"{self.date:%Y-%m-%d} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
 
     @property
     def is_closure(self) -> bool:
         return self.opens_at is None
+
+    @property
+    def last_date(self) -> Any:
+        return self.end_date or self.date
 
     def clean(self) -> None:
         if (self.opens_at is None) != (self.closes_at is None):
@@ -415,6 +438,32 @@ class SpecialDate(RestaurantChild):
             )
         if self.opens_at is not None and self.opens_at == self.closes_at:
             raise ValidationError("Opening and closing time are the same. Leave both empty to close all day.")
+        if self.end_date is not None and self.date is not None:
+            if self.opens_at is not None and self.end_date != self.date:
+                raise ValidationError(
+                    {"end_date": "Special opening times are for one date. Leave the last day empty."}
+                )
+            if self.end_date < self.date:
+                raise ValidationError({"end_date": "The last day comes before the first day."})
+            if (self.end_date - self.date).days >= MAX_CLOSURE_DAYS:
+                raise ValidationError({"end_date": "A closure lasts at most a year. Check the years."})
+        if self.is_closure and self.date is not None and self.restaurant_id is not None:
+            clash = self.overlapping_closures().first()
+            if clash is not None:
+                raise ValidationError(
+                    f"This closure overlaps another one ({clash}). Change its dates or delete the other one."
+                )
+
+    def overlapping_closures(self) -> QuerySet[SpecialDate]:
+        """Other closures of this restaurant that share a day with this one."""
+        last = self.end_date or self.date
+        return (
+            SpecialDate.objects.filter(
+                restaurant_id=self.restaurant_id, opens_at__isnull=True, date__lte=last
+            )
+            .filter(Q(end_date__gte=self.date) | Q(end_date__isnull=True, date__gte=self.date))
+            .exclude(pk=self.pk)
+        )
 
 
 class MenuCategory(RestaurantChild):

@@ -84,7 +84,11 @@ def restaurant_snapshot_from_db(*, public_id: str) -> RestaurantSnapshot | None:
     # Past special dates never matter to a caller; keep yesterday for intervals that run past midnight.
     since = timezone.now().date() - dt.timedelta(days=1)
     hours = OpeningHours.objects.filter(restaurant_id=pk).order_by("weekday", "opens_at")
-    specials = SpecialDate.objects.filter(restaurant_id=pk, date__gte=since).order_by("date", "opens_at")
+    specials = (
+        SpecialDate.objects.filter(restaurant_id=pk)
+        .filter(Q(date__gte=since) | Q(end_date__gte=since))  # a closure that began earlier still runs
+        .order_by("date", "opens_at")
+    )
     categories = MenuCategory.objects.filter(restaurant_id=pk).order_by("position", "name")
     items_by_category: dict[int, list[MenuItemSnapshot]] = {}
     for item in (
@@ -104,8 +108,14 @@ def restaurant_snapshot_from_db(*, public_id: str) -> RestaurantSnapshot | None:
             for h in hours.values("weekday", "opens_at", "closes_at")
         ),
         special_dates=tuple(
-            SpecialDateEntry(date=s["date"], opens=s["opens_at"], closes=s["closes_at"], note=s["note"])
-            for s in specials.values("date", "opens_at", "closes_at", "note")
+            SpecialDateEntry(
+                date=s["date"],
+                end_date=s["end_date"],
+                opens=s["opens_at"],
+                closes=s["closes_at"],
+                note=s["note"],
+            )
+            for s in specials.values("date", "end_date", "opens_at", "closes_at", "note")
         ),
         categories=tuple(
             MenuCategorySnapshot(
@@ -195,7 +205,8 @@ def special_date_list(
 ) -> QuerySet[SpecialDate]:
     qs = SpecialDate.objects.filter(restaurant=restaurant)
     if date_from is not None:
-        qs = qs.filter(date__gte=date_from)
+        # A closure that began before `date_from` and runs into it is in the window too.
+        qs = qs.filter(Q(date__gte=date_from) | Q(end_date__gte=date_from))
     if date_to is not None:
         qs = qs.filter(date__lte=date_to)
     return qs.order_by("date", "opens_at")

@@ -7,12 +7,15 @@ The menu import has its own module (tenants/menu_import.py) and the demo seed li
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import SET_NULL, ForeignKey, Model, QuerySet
 
 from audit.services import audit_record
@@ -27,6 +30,7 @@ from tenants.models import (
     SpecialDate,
     Tenant,
     origin_normalise,
+    Weekday,
 )
 from tenants.signals import menu_changed, snapshot_signals_muted
 
@@ -182,6 +186,7 @@ class Interval:
     weekday: int | None = None
     date: dt.date | None = None
     note: str = ""
+    end_date: dt.date | None = None  # the last day of a closure over several dates
 
 
 def _weekly(interval: Interval) -> dict[str, Any]:
@@ -192,6 +197,7 @@ def _weekly(interval: Interval) -> dict[str, Any]:
 def _special(interval: Interval) -> dict[str, Any]:
     return {
         "date": interval.date,
+        "end_date": interval.end_date,
         "opens_at": interval.opens_at,
         "closes_at": interval.closes_at,
         "note": interval.note,
@@ -232,32 +238,174 @@ def special_dates_replace(
     rows = [
         SpecialDate(restaurant=restaurant, tenant_id=restaurant.tenant_id, **_special(i)) for i in intervals
     ]
-    for row in rows:
-        row.full_clean(exclude=["restaurant", "tenant"], validate_unique=False)
-        if date_from is not None and row.date is not None and row.date < date_from:
-            raise ValidationError(
-                {"date": f"{row.date} is before {date_from}, the start of what is replaced."}
-            )
-    _no_duplicate_starts([(r.date, r.opens_at) for r in rows], "date")
-    closures = [r.date for r in rows if r.opens_at is None]
-    if len(closures) != len(set(closures)):
-        raise ValidationError({"date": "A date is closed twice."})
-    with snapshot_signals_muted():
-        existing = SpecialDate.objects.filter(restaurant=restaurant)
-        if date_from is not None:
-            existing = existing.filter(date__gte=date_from)
+    existing = SpecialDate.objects.filter(restaurant=restaurant)
+    if date_from is not None:
+        existing = existing.filter(date__gte=date_from)
+    with snapshot_signals_muted(), _closure_overlap_as_validation_error():
+        # What is replaced goes first, so each row's clean() checks its closure against what stays; any
+        # ValidationError below rolls the delete back with the rest (all or nothing).
         existing.delete()
+        for row in rows:
+            row.full_clean(exclude=["restaurant", "tenant"], validate_unique=False)
+            if date_from is not None and row.date is not None and row.date < date_from:
+                raise ValidationError(
+                    {"date": f"{row.date} is before {date_from}, the start of what is replaced."}
+                )
+        _no_duplicate_starts([(r.date, r.opens_at) for r in rows], "date")
+        _no_overlapping_closures([r for r in rows if r.opens_at is None])
         SpecialDate.objects.bulk_create(rows)
     restaurant_snapshot_invalidate(public_ids=[restaurant.public_id])
     return list(SpecialDate.objects.filter(restaurant=restaurant))
 
 
+def _no_overlapping_closures(closures: list[SpecialDate]) -> None:
+    """Two new closures never share a day (Postgres enforces it too; this says which, in words)."""
+    spans = sorted([(r.date, r.last_date, r) for r in closures], key=lambda span: span[:2])
+    for (_, end, first), (start, _, second) in pairwise(spans):
+        if start <= end:
+            raise ValidationError(
+                {"date": f"Two closures share a day: {first} and {second}. A date is closed only once."}
+            )
+
+
+@contextmanager
+def _closure_overlap_as_validation_error() -> Iterator[None]:
+    # Two writers racing past the checks above: the exclusion constraint refuses the second; say so as a 400.
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        if "special_date_closures_no_overlap" in str(error) or "special_date_one_closure" in str(error):
+            raise ValidationError(
+                {"date": "Another closure covers one of these days. Reload the page and try again."}
+            ) from error
+        raise
+
+
+@transaction.atomic
 def special_date_add(*, restaurant: Restaurant, interval: Interval) -> SpecialDate:
     row = SpecialDate(restaurant=restaurant, **_special(interval))
     row.tenant_id = restaurant.tenant_id
     row.full_clean()
-    row.save()
+    with _closure_overlap_as_validation_error():
+        row.save()
     return row
+
+
+# --- The owner's week editor (tenants/admin_hours.py). Row saves and deletes go through the ORM, so each is in
+# the audit trail; the snapshot is dropped once, after commit. ----------------------------------------------------
+
+
+@transaction.atomic
+def opening_hours_week_set(
+    *, restaurant: Restaurant, week: dict[int, list[tuple[dt.time, dt.time]]]
+) -> list[OpeningHours]:
+    """Set the regular week, all or nothing: `week` maps each weekday (0 = Monday) to its services; a weekday
+    with none is closed, a weekday not in `week` keeps its hours. Unchanged services are left alone."""
+    restaurant = Restaurant.objects.select_for_update().get(pk=restaurant.pk)
+    current = {(h.weekday, h.opens_at): h for h in OpeningHours.objects.filter(restaurant=restaurant)}
+    wanted: dict[tuple[int, dt.time], dt.time] = {}
+    for weekday, services_ in week.items():
+        label = Weekday(weekday).label
+        for opens, closes in services_:
+            if opens == closes:
+                raise ValidationError({"week": f"{label}: a service opens and closes at {opens:%H:%M}."})
+            if (weekday, opens) in wanted:
+                raise ValidationError({"week": f"{label}: two services start at {opens:%H:%M}."})
+            wanted[(weekday, opens)] = closes
+        _no_overlap(label, services_)
+    with snapshot_signals_muted():
+        for (weekday, opens), row in current.items():
+            if weekday in week and wanted.get((weekday, opens)) != row.closes_at:
+                row.delete()
+        for (weekday, opens), closes in wanted.items():
+            row = current.get((weekday, opens))
+            if row is None or row.closes_at != closes:
+                OpeningHours(restaurant=restaurant, weekday=weekday, opens_at=opens, closes_at=closes).save()
+    restaurant_snapshot_invalidate(public_ids=[restaurant.public_id])
+    return list(OpeningHours.objects.filter(restaurant=restaurant))
+
+
+def _no_overlap(label: str, services_: list[tuple[dt.time, dt.time]]) -> None:
+    def minutes(t: dt.time) -> int:
+        return t.hour * 60 + t.minute
+
+    spans = sorted((minutes(o), minutes(c) if c > o else minutes(c) + 24 * 60) for o, c in services_)
+    for (_, end), (start, _) in pairwise(spans):
+        if start < end:
+            raise ValidationError({"week": f"{label}: two services overlap. Merge or fix them."})
+
+
+@transaction.atomic
+def special_hours_set(
+    *,
+    restaurant: Restaurant,
+    date: dt.date,
+    services_: list[tuple[dt.time, dt.time]],
+    note: str = "",
+) -> list[SpecialDate]:
+    """One date's own hours ("today we open at 19:00"), replacing that date's weekly hours and any earlier
+    special hours for it. No services: closed that day."""
+    restaurant = Restaurant.objects.select_for_update().get(pk=restaurant.pk)
+    closure = SpecialDate.objects.filter(
+        restaurant=restaurant, opens_at__isnull=True, date__lte=date, end_date__gte=date
+    ).first()
+    if closure is not None:
+        raise ValidationError(
+            {"date": f"{date:%Y-%m-%d} is inside a closure ({closure}). Delete or shorten the closure first."}
+        )
+    _no_overlap(f"{date:%Y-%m-%d}", services_)
+    with snapshot_signals_muted(), _closure_overlap_as_validation_error():
+        # What this date had goes first, so the new rows' checks do not trip over it; a ValidationError
+        # below rolls the deletes back with the rest.
+        for old in SpecialDate.objects.filter(restaurant=restaurant, date=date):
+            old.delete()
+        rows = [
+            SpecialDate(restaurant=restaurant, date=date, opens_at=o, closes_at=c, note=note)
+            for o, c in services_
+        ] or [SpecialDate(restaurant=restaurant, date=date, note=note)]
+        for row in rows:
+            row.tenant_id = restaurant.tenant_id
+            row.full_clean(validate_unique=False)
+            row.save()
+    restaurant_snapshot_invalidate(public_ids=[restaurant.public_id])
+    return rows
+
+
+@transaction.atomic
+def closure_add(
+    *, restaurant: Restaurant, first_day: dt.date, last_day: dt.date, note: str = ""
+) -> SpecialDate:
+    """Close from `first_day` to `last_day` inclusive as one entry ("closed 24 December to 6 January"). Special
+    hours already set inside the range are refused by name, never silently dropped."""
+    restaurant = Restaurant.objects.select_for_update().get(pk=restaurant.pk)
+    row = SpecialDate(
+        restaurant=restaurant,
+        date=first_day,
+        end_date=last_day if last_day != first_day else None,
+        note=note,
+    )
+    row.tenant_id = restaurant.tenant_id
+    row.full_clean()  # the dates, the length and no overlap with another closure, in words
+    opening = SpecialDate.objects.filter(
+        restaurant=restaurant, opens_at__isnull=False, date__gte=first_day, date__lte=last_day
+    ).first()
+    if opening is not None:
+        raise ValidationError(
+            {"date": f"You have special hours on {opening.date:%Y-%m-%d} ({opening}). Delete them first."}
+        )
+    with snapshot_signals_muted(), _closure_overlap_as_validation_error():
+        row.save()
+    restaurant_snapshot_invalidate(public_ids=[restaurant.public_id])
+    return row
+
+
+@transaction.atomic
+def special_date_delete(*, special_date: SpecialDate) -> None:
+    public_id = special_date.restaurant.public_id
+    with snapshot_signals_muted():
+        special_date.delete()
+    restaurant_snapshot_invalidate(public_ids=[public_id])
 
 
 def _no_duplicate_starts(starts: list[tuple[Any, Any]], field: str) -> None:

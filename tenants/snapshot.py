@@ -28,6 +28,9 @@ class WeeklyInterval(_Frozen):
 
 class SpecialDateEntry(_Frozen):
     date: dt.date
+    # The last day of a closure over several dates, inclusive. Absent (None) in snapshots of schema v3 and
+    # for a single date: the entry covers `date` only.
+    end_date: dt.date | None = None
     opens: dt.time | None = None  # both None: closed all day
     closes: dt.time | None = None
     note: str = ""
@@ -35,6 +38,13 @@ class SpecialDateEntry(_Frozen):
     @property
     def is_closure(self) -> bool:
         return self.opens is None
+
+    @property
+    def last_date(self) -> dt.date:
+        return self.end_date if self.end_date and self.end_date > self.date else self.date
+
+    def covers(self, day: dt.date) -> bool:
+        return self.date <= day <= self.last_date
 
 
 class MenuItemSnapshot(_Frozen):
@@ -107,7 +117,7 @@ RESTAURANT_FIELDS = (
 
 
 class RestaurantSnapshot(_Frozen):
-    schema_version: Literal[4] = 4  # == core.cache_keys.SNAPSHOT_SCHEMA_VERSION (a test holds them together)
+    schema_version: Literal[5] = 5  # == core.cache_keys.SNAPSHOT_SCHEMA_VERSION (a test holds them together)
     version: str = ""
     public_id: str
     tenant_id: int

@@ -16,6 +16,11 @@ from tenants import hours
 from tenants.snapshot import RestaurantSnapshot
 
 
+def _now() -> dt.datetime:
+    # One place for "now", so a test can say which day it is (the diner's "today").
+    return dt.datetime.now(dt.UTC)
+
+
 def when_opens(snapshot: RestaurantSnapshot, opening: dt.datetime, now: dt.datetime) -> str:
     """ "today at 18:00", "tomorrow (Saturday 20 February) at 10:00", or "Monday 22 February at 12:00"."""
     zone = hours.local_now(snapshot).tzinfo
@@ -34,7 +39,7 @@ async def get_opening_hours(context: RunContext[CallState]) -> str:
     special dates when the hours differ. Times are the restaurant's local time."""
     snapshot = context.userdata.snapshot
     week = "; ".join(hours.describe_week(snapshot))
-    today = hours.local_now(snapshot).date()
+    today = hours.local_now(snapshot, _now()).date()
     special = hours.describe_special_dates(snapshot, today, days=60, language=snapshot.language)
     return week + (". Special dates: " + "; ".join(special) if special else ". No special dates coming up.")
 
@@ -49,7 +54,7 @@ async def check_if_open(context: RunContext[CallState], when: str = "") -> str:
     """
     snapshot = context.userdata.snapshot
     zone = hours.local_now(snapshot).tzinfo
-    now = dt.datetime.now(dt.UTC)
+    now = _now()
     if when.strip():
         try:
             moment = dt.datetime.fromisoformat(when.strip()).replace(tzinfo=zone)
@@ -67,6 +72,10 @@ async def check_if_open(context: RunContext[CallState], when: str = "") -> str:
         else f"on {hours.spoken_date(local.date(), snapshot.language)} at {local:%H:%M}"
     )
     note = f" ({status.note})" if status.note else ""
+    closure = None if status.open else hours.closure_on(snapshot, local.date())
+    if closure is not None:
+        # A holiday over several dates is named whole, so the diner does not ask again for each day.
+        note = f": we're {hours.describe_closure(closure, snapshot.language)}"
     if status.open:
         if status.closes_at is None:
             return f"Open {label}{note}, without a break for at least the next two weeks."
@@ -78,7 +87,10 @@ async def check_if_open(context: RunContext[CallState], when: str = "") -> str:
         )
         return f"Open {label}{note}, until {closes:%H:%M}{day}."
     if status.next_opening:
-        return f"Closed {label}{note}. Next opening: {when_opens(snapshot, status.next_opening, now)}."
+        opening = when_opens(snapshot, status.next_opening, now)
+        if opening.startswith("today at "):
+            return f"Closed {label}{note}. Today we open at {opening.removeprefix('today at ')}."
+        return f"Closed {label}{note}. Next opening: {opening}."
     return f"Closed {label}{note}, and not open at any time in the coming year."
 
 

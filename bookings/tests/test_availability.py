@@ -9,7 +9,7 @@ import pytest
 
 from bookings import availability
 from bookings.models import Booking, BookingSettings
-from bookings.selectors import booking_context, holds_around
+from bookings.selectors import availability_inputs, booking_context, holds_around
 from bookings.services import BookingUnavailable, booking_create
 from bookings.tests.conftest import NOW, SATURDAY
 from tenants.models import OpeningHours, SpecialDate
@@ -184,3 +184,20 @@ def test_the_one_statement_read_agrees_with_the_orm_read(bookable):
     )
     assert without is not None
     assert sum(len(v) for v in without[1].values()) == keep.holds.count() == 1
+
+
+def test_a_holiday_over_several_dates_closes_every_day_of_it_on_both_read_paths(bookable):
+    # One entry over ten days to Monday: the ORM read and the one-statement Postgres read both close
+    # Saturday, and Tuesday is bookable again.
+    SpecialDate.objects.create(
+        restaurant=bookable.restaurant,
+        date=SATURDAY - dt.timedelta(days=8),
+        end_date=SATURDAY + dt.timedelta(days=2),
+        note="Winter holidays",
+    )
+    assert ask(bookable, at(SATURDAY, "19:00")).reason == "closed"
+    inputs = availability_inputs(restaurant_id=bookable.restaurant.pk, around=at(SATURDAY, "19:00"))
+    assert inputs is not None
+    assert availability.check(inputs[0], inputs[1], at(SATURDAY, "19:00"), 2, NOW).reason == "closed"
+    assert local_times(ask(bookable, at(SATURDAY, "19:00")))[0] == "Tue 12:00"
+    assert ask(bookable, at(SATURDAY + dt.timedelta(days=3), "19:00")).available

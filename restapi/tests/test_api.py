@@ -123,6 +123,27 @@ def test_special_dates_replace_from_a_date_and_add(world_a, api_a):
     assert api_a.get(f"{V1}/restaurants/{rid}/special-dates", {"date_from": "soon"}).status_code == 400
 
 
+def test_a_closure_over_a_date_range_is_one_entry_and_overlaps_are_400(world_a, api_a):
+    rid = world_a.restaurant.public_id
+    SpecialDate.objects.filter(restaurant=world_a.restaurant).delete()
+    christmas = {"date": "2030-12-24", "end_date": "2031-01-06", "note": "Christmas holidays"}
+    created = api_a.post(f"{V1}/restaurants/{rid}/special-dates", christmas)
+    assert created.status_code == 201, created.json()
+    assert created.json()["special_dates"] == [{**christmas, "opens_at": None, "closes_at": None}]
+    # A window that starts inside the closure still shows it.
+    window = api_a.get(f"{V1}/restaurants/{rid}/special-dates", {"date_from": "2031-01-02"})
+    assert [d["end_date"] for d in window.json()["special_dates"]] == ["2031-01-06"]
+    overlap = api_a.post(f"{V1}/restaurants/{rid}/special-dates", {"date": "2031-01-01", "note": "New Year"})
+    assert overlap.status_code == 400 and "overlaps another one" in str(overlap.json())
+    current = api_a.get(f"{V1}/restaurants/{rid}/special-dates")
+    clash = {"special_dates": [christmas, {"date": "2030-12-30", "end_date": "2031-01-02"}]}
+    bad = api_a.put(f"{V1}/restaurants/{rid}/special-dates", clash, headers={"If-Match": current["ETag"]})
+    assert bad.status_code == 400 and "Two closures share a day" in str(bad.json())
+    timed = {"date": "2031-02-01", "end_date": "2031-02-03", "opens_at": "12:00", "closes_at": "14:00"}
+    assert api_a.post(f"{V1}/restaurants/{rid}/special-dates", timed).status_code == 400
+    assert SpecialDate.objects.filter(restaurant=world_a.restaurant).count() == 1
+
+
 def test_menu_categories_and_items_crud(world_a, api_a):
     rid = world_a.restaurant.public_id
     category = api_a.post(f"{V1}/restaurants/{rid}/menu/categories", {"name": "Desserts", "position": 5})

@@ -4,7 +4,8 @@ The reference knows one rule and no zoneinfo subtleties: an opening time T on lo
 minute at which the restaurant's clock reads T or later on D (so in a spring-forward gap it is the jump,
 and in a fall-back hour the first occurrence). It then answers "open at t?", "closes when?" and "next
 opens when?" by brute force over those intervals. hypothesis draws weekly schedules (split shifts, past
-midnight, empty days), special dates (closures, short days, openings on closed days), zones with half-hour,
+midnight, empty days), special dates (closures, closures over a range of dates, short days, openings on
+closed days), zones with half-hour,
 45-minute, southern-hemisphere, midnight and 30-minute clock changes, and instants, with the clock-change
 days of 2026–2030 oversampled.
 
@@ -61,8 +62,22 @@ def ref_instant(day: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime:
     return t
 
 
+def ref_one_day_entries(snapshot: RestaurantSnapshot) -> list[SpecialDateEntry]:
+    """A closure over several dates is the same as one closure row per date (how the admin stored it
+    before ranges existed): expand it, and the rest of the reference knows only single dates."""
+    entries = []
+    for s in snapshot.special_dates:
+        day = s.date
+        while True:
+            entries.append(SpecialDateEntry(date=day, opens=s.opens, closes=s.closes, note=s.note))
+            if s.end_date is None or day >= s.end_date:
+                break
+            day += dt.timedelta(days=1)
+    return entries
+
+
 def ref_hours_of(snapshot: RestaurantSnapshot, day: dt.date) -> list[tuple[dt.time, dt.time]]:
-    specials = [s for s in snapshot.special_dates if s.date == day]
+    specials = [s for s in ref_one_day_entries(snapshot) if s.date == day]
     if specials:
         if any(s.opens is None for s in specials):
             return []
@@ -165,6 +180,12 @@ def cases(draw: st.DrawFn) -> tuple[RestaurantSnapshot, dt.datetime]:
                     times,
                     times,
                 ).filter(lambda s: s.opens != s.closes),
+                # A holiday over several dates, possibly begun before the instant's day or running on past it.
+                st.builds(
+                    lambda d, n: SpecialDateEntry(date=d, end_date=d + dt.timedelta(days=n), note="Holiday"),
+                    st.builds(lambda k: local + dt.timedelta(days=k), st.integers(-20, 9)),
+                    st.integers(0, 20),
+                ),
             ),
             max_size=4,
         )
