@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from accounts.views import RateLimitedPasswordResetView
+from accounts.views import (
+    PasswordResetCompleteView,
+    PasswordResetDoneView,
+    RateLimitedPasswordResetView,
+    SetPasswordView,
+)
 from config.errors import server_error_or_unavailable
 from config.health import healthz, readyz
 from config.metrics import metrics_view
@@ -23,6 +28,10 @@ urlpatterns = [
     # Set-password links for newly onboarded owners (Django's password-reset confirm views).
     path("accounts/login/", RedirectView.as_view(url="/admin/login/"), name="login"),
     path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
+    # Django's views, titled and branded as Hostline's (accounts/views.py, templates/registration/).
+    path("accounts/password_reset/done/", PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", SetPasswordView.as_view(), name="password_reset_confirm"),
+    path("accounts/reset/done/", PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/bookings/", include("bookings.api.urls")),
     path("api/v1/", include("restapi.urls")),

@@ -24,6 +24,8 @@ from unfold.admin import ModelAdmin, TabularInline
 
 from tenants import services
 from tenants.api_keys import api_key_create
+from tenants.forms import OnboardTenantForm, RestaurantForm
+from tenants.locales import all_country_defaults
 from tenants.menu_import import menu_import_create
 from tenants.menu_io import FORMATS, MAX_FILE_BYTES, menu_format_guess
 from tenants.models import (
@@ -40,7 +42,6 @@ from tenants.models import (
     SpecialDate,
     Tenant,
     Weekday,
-    validate_timezone,
 )
 from tenants.onboarding import embed_snippet as onboarding_embed_snippet
 from tenants.onboarding import tenant_onboard, tenant_reactivate, tenant_suspend
@@ -168,6 +169,7 @@ class MenuItemInline(ParentTenantInlineMixin, TabularInline):
 @admin.register(Restaurant)
 class RestaurantAdmin(TenantScopedMixin, ModelAdmin):
     owner_only_add_delete = True
+    form = RestaurantForm
     change_form_template = "admin/tenants/restaurant/change_form.html"
     list_display = ["name", "cuisine", "timezone", "language", "is_active", "public_id"]
     list_filter = ["is_active", "language"]
@@ -412,42 +414,6 @@ class MenuImportForm(forms.Form):
         return cleaned
 
 
-class OnboardTenantForm(forms.Form):
-    tenant_name = forms.CharField(max_length=120, label="Restaurant group (tenant) name")
-    owner_email = forms.EmailField(help_text="The owner gets an email with a link to set their password.")
-    restaurant_name = forms.CharField(max_length=120, label="First restaurant")
-    restaurant_timezone = forms.CharField(
-        max_length=64,
-        label="Its time zone",
-        validators=[validate_timezone],
-        help_text="IANA name, e.g. Europe/Paris or America/New_York.",
-    )
-    allowed_origins = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        required=False,
-        help_text="Websites that may show the widget, one per line, e.g. https://www.casanova.example",
-    )
-
-    def clean_allowed_origins(self) -> list[str]:
-        origins = [
-            line.strip().rstrip("/").lower() for line in self.cleaned_data["allowed_origins"].splitlines()
-        ]
-        origins = list(dict.fromkeys(o for o in origins if o))
-        validators = AllowedOrigin._meta.get_field("origin").validators
-        errors = []
-        for origin in origins:
-            for validator in validators:
-                try:
-                    validator(origin)
-                except ValidationError:
-                    errors.append(
-                        f"“{origin}” is not an origin: use scheme and host only, e.g. https://example.com"
-                    )
-        if errors:
-            raise ValidationError(errors)
-        return origins
-
-
 @admin.register(Tenant)
 class TenantAdmin(OperatorOnlyMixin, ModelAdmin):
     change_list_template = "admin/tenants/tenant/change_list.html"
@@ -522,6 +488,8 @@ class TenantAdmin(OperatorOnlyMixin, ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Onboard a tenant",
+            # The page's script fills the time zone, language and currency in when a country is picked.
+            "country_defaults": all_country_defaults(),
         }
         if request.method == "POST" and form.is_valid():
             try:

@@ -164,7 +164,7 @@ def test_an_operator_onboards_from_the_admin_and_sees_the_key_and_snippet_once(o
     ("change", "message"),
     [
         ({"allowed_origins": "casanova.example/menu"}, "is not an origin"),
-        ({"restaurant_timezone": "Mars/Olympus"}, "is not a time zone we know"),
+        ({"restaurant_timezone": "Mars/Olympus"}, "is not a time zone or city we know"),
         ({"owner_email": "not-an-email"}, "valid email"),
     ],
 )
