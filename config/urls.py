@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -11,10 +14,22 @@ from accounts.views import (
 from config.errors import server_error_or_unavailable
 from config.health import healthz, readyz
 from config.metrics import metrics_view
+from web.admin_links import admin_site_url
 
 admin.site.site_header = "Hostline"
 admin.site.site_title = "Hostline admin"
 admin.site.index_title = "Restaurants, hours and menus"
+
+
+def _with_own_site_url(each_context: Any) -> Any:
+    # "View site" is per person: an owner's own restaurants, the demo page for operators (web/admin_links.py).
+    def wrapped(request: HttpRequest) -> dict[str, Any]:
+        return {**each_context(request), "site_url": admin_site_url(request)}
+
+    return wrapped
+
+
+admin.site.each_context = _with_own_site_url(admin.site.each_context)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

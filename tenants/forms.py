@@ -187,3 +187,12 @@ class OnboardTenantForm(forms.Form):
         if errors:
             raise ValidationError(errors)
         return origins
+
+
+class SuspendForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown to the tenant's owners in their admin and in the email they get. Optional.",
+    )

@@ -104,7 +104,8 @@ def test_operators_suspend_from_the_admin_owners_cannot(world_a, operator):
     )
     assert Tenant.objects.get(pk=world_a.tenant.pk).status == "active"
     world_a.client_for(operator).post(
-        "/admin/tenants/tenant/", {"action": "suspend", "_selected_action": [world_a.tenant.pk]}
+        "/admin/tenants/tenant/",
+        {"action": "suspend", "_selected_action": [world_a.tenant.pk], "confirm": "yes"},
     )
     assert Tenant.objects.get(pk=world_a.tenant.pk).status == "suspended"
     tenant_suspend(tenant=world_a.tenant)  # idempotent
