@@ -59,9 +59,12 @@ def tenant_onboard(
     defaults = country_defaults(restaurant_country) if restaurant_country else None
     if restaurant_country and defaults is None:
         raise ValidationError(f"“{restaurant_country}” is not a country code we know, such as PT or JP.")
-    if not restaurant_timezone and defaults is None:
+    if restaurant_timezone:
+        timezone_name = timezone_resolve(restaurant_timezone)
+    elif defaults is not None:
+        timezone_name = defaults.timezone
+    else:
         raise ValidationError("Give the restaurant's time zone, or its country to take the time zone from.")
-    timezone_name = timezone_resolve(restaurant_timezone) if restaurant_timezone else defaults.timezone  # type: ignore[union-attr]
     language = restaurant_language or (defaults.language if defaults else "")
     currency = (restaurant_currency or (defaults.currency if defaults else "")).upper()
     validate_email(owner_email)
