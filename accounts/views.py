@@ -189,13 +189,39 @@ def manage(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_manage.html", context)
 
 
-class RateLimitedPasswordResetView(auth_views.PasswordResetView):
+class _HostlinePage:
+    """Django's password views with the admin's context (Hostline's name, never "Django administration")
+    and a title of our own; the templates are in templates/registration/."""
+
+    request: HttpRequest
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        return {**admin.site.each_context(self.request), "is_nav_sidebar_enabled": False, **context}
+
+
+class RateLimitedPasswordResetView(_HostlinePage, auth_views.PasswordResetView):
     form_class = RateLimitedPasswordResetForm
-    extra_context = {"site_header": admin.site.site_header, "site_title": admin.site.site_title}
+    title = "Reset your Hostline password"
+    subject_template_name = "registration/hostline_password_reset_subject.txt"
 
     def form_valid(self, form: Any) -> HttpResponse:
         form.request = self.request
         return super().form_valid(form)
+
+
+class PasswordResetDoneView(_HostlinePage, auth_views.PasswordResetDoneView):
+    title = "Check your email"
+
+
+class SetPasswordView(_HostlinePage, auth_views.PasswordResetConfirmView):
+    """Where the welcome email's and the reset email's links land."""
+
+    title = "Set your Hostline password"
+
+
+class PasswordResetCompleteView(_HostlinePage, auth_views.PasswordResetCompleteView):
+    title = "Your Hostline password is set"
 
 
 def lockout_response(

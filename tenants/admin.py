@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from babel.numbers import format_currency
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Model, QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -24,14 +25,18 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
+from django.utils.timezone import localtime
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.widgets import UnfoldAdminTextInputWidget
 
 from tenants import services
 from tenants.admin_hours import ClockTimeField, hours_view
-from tenants.api_keys import api_key_create
+from tenants.api_keys import api_key_create, api_key_revoke
+from tenants.forms import OnboardTenantForm, RestaurantForm, SuspendForm
+from tenants.locales import all_country_defaults
 from tenants.menu_import import (
     PREVIEW_MAX_ROWS,
     STALE_MESSAGE,
@@ -56,7 +61,6 @@ from tenants.models import (
     Tenant,
     Weekday,
     origin_normalise,
-    validate_timezone,
 )
 from tenants.onboarding import embed_snippet as onboarding_embed_snippet
 from tenants.onboarding import tenant_onboard, tenant_reactivate, tenant_suspend
@@ -69,7 +73,7 @@ from tenants.scoping import (
     owner_tenant_ids,
     scope_to_tenants,
 )
-from tenants.selectors import menu_by_category, menu_example, menu_export
+from tenants.selectors import menu_by_category, menu_example, menu_export, suspend_impact
 from tenants.vocabulary import ALLERGENS, DIETARY_TAGS
 
 # --- forms -------------------------------------------------------------------------------------------------
@@ -263,6 +267,7 @@ class MenuCategoryInline(ParentTenantInlineMixin, TabularInline):
 @admin.register(Restaurant)
 class RestaurantAdmin(TenantScopedMixin, ModelAdmin):
     owner_only_add_delete = True
+    form = RestaurantForm
     change_form_template = "admin/tenants/restaurant/change_form.html"
     list_display = ["name", "cuisine", "timezone", "language", "is_active", "public_id"]
     list_filter = ["is_active", "language"]
@@ -821,20 +826,30 @@ class ApiKeyForm(forms.ModelForm):
 
     class Meta:
         model = ApiKey
-        fields = ["name", "scopes", "revoked_at"]
+        fields = ["name", "scopes"]
 
 
 class ApiKeyInline(OperatorOnlyMixin, TabularInline):
     model = ApiKey
     form = ApiKeyForm
     extra = 0
-    fields = ["name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
-    verbose_name_plural = "Server API keys (set “revoked at” to revoke; create with the tenant list action)"
-    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    fields = ["name", "prefix", "scopes", "created_at", "last_used_at", "key_status"]
+    verbose_name_plural = "Server API keys (create with the tenant list action; revoke with the button)"
+    readonly_fields = ["prefix", "created_at", "last_used_at", "key_status"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Keys are minted by a service that shows the secret once; the admin only lists and revokes.
         return False
+
+    @admin.display(description="Status")
+    def key_status(self, obj: ApiKey) -> str:
+        if obj.revoked_at is not None:
+            return format_html("Revoked {}", date_format(localtime(obj.revoked_at), "DATETIME_FORMAT"))
+        if not obj.pk:
+            return ""
+        # A button to a confirmation page, never a date to type (issue 19).
+        url = reverse("admin:tenants_tenant_api_key_revoke", args=[obj.tenant_id, obj.pk])
+        return format_html('Active <a class="button hl-revoke" href="{}">Revoke…</a>', url)
 
 
 class MenuImportForm(forms.Form):
@@ -874,36 +889,6 @@ class MenuImportForm(forms.Form):
         return cleaned
 
 
-class OnboardTenantForm(forms.Form):
-    tenant_name = forms.CharField(max_length=120, label="Restaurant group (tenant) name")
-    owner_email = forms.EmailField(help_text="The owner gets an email with a link to set their password.")
-    restaurant_name = forms.CharField(max_length=120, label="First restaurant")
-    restaurant_timezone = forms.CharField(
-        max_length=64,
-        label="Its time zone",
-        validators=[validate_timezone],
-        help_text="IANA name, e.g. Europe/Paris or America/New_York.",
-    )
-    allowed_origins = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        required=False,
-        help_text="Websites that may show the widget, one per line, e.g. https://www.casanova.example",
-    )
-
-    def clean_allowed_origins(self) -> list[str]:
-        origins, errors = [], []
-        for line in self.cleaned_data["allowed_origins"].splitlines():
-            if not line.strip():
-                continue
-            try:
-                origins.append(origin_normalise(line))
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise ValidationError(errors)
-        return list(dict.fromkeys(origins))
-
-
 @admin.register(Tenant)
 class TenantAdmin(OperatorOnlyMixin, ModelAdmin):
     change_list_template = "admin/tenants/tenant/change_list.html"
@@ -913,12 +898,75 @@ class TenantAdmin(OperatorOnlyMixin, ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline, AllowedOriginInline, ApiKeyInline]
     actions = ["create_api_key", "create_rest_api_key", "suspend", "reactivate"]
+    change_form_template = "admin/tenants/tenant/change_form.html"
+    # Suspending goes through its confirmation page (the action, or "Suspend…" on the tenant's page), so
+    # the change form never flips the status without it.
+    readonly_fields = ["status"]
 
-    @admin.action(description="Suspend selected tenants (stops new calls at once)")
-    def suspend(self, request: HttpRequest, queryset: QuerySet[Tenant]) -> None:
-        for tenant in queryset:
-            tenant_suspend(tenant=tenant)
-        self.message_user(request, f"{queryset.count()} tenant(s) suspended.", messages.SUCCESS)
+    @admin.action(description="Suspend selected tenants… (asks first; stops new calls at once)")
+    def suspend(self, request: HttpRequest, queryset: QuerySet[Tenant]) -> HttpResponse | None:
+        return self._suspend_confirm(request, list(queryset))
+
+    def _suspend_confirm(self, request: HttpRequest, tenants: list[Tenant]) -> HttpResponse | None:
+        """The confirmation page; only its own POST (confirm=yes) suspends anything."""
+        form = SuspendForm(request.POST if request.POST.get("confirm") == "yes" else None)
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["reason"] or None
+            for tenant in tenants:
+                tenant_suspend(tenant=tenant, reason=reason)
+            names = ", ".join(t.name for t in tenants)
+            self.message_user(
+                request, f"Suspended: {names}. Their calls are refused from now on.", messages.SUCCESS
+            )
+            return None
+        active = [t for t in tenants if t.is_active]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Suspend " + (active[0].name if len(active) == 1 else f"{len(active)} tenants") + "?",
+            "tenants": suspend_impact(tenants=active),
+            "already": [t for t in tenants if not t.is_active],
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "from_action": "action" in request.POST,
+        }
+        return TemplateResponse(request, "admin/tenants/tenant/suspend_confirm.html", context)
+
+    def suspend_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        tenant = self.get_object(request, object_id)
+        if tenant is None or not is_operator(request):
+            raise Http404("No such tenant.")
+        response = self._suspend_confirm(request, [tenant])
+        if response is None:
+            return HttpResponseRedirect(reverse("admin:tenants_tenant_change", args=[tenant.pk]))
+        return response
+
+    def api_key_revoke_view(self, request: HttpRequest, object_id: str, key_id: int) -> HttpResponse:
+        """Asks, then revokes: the key stops working at the next request (no cache holds keys)."""
+        tenant = self.get_object(request, object_id)
+        if tenant is None or not is_operator(request):
+            raise Http404("No such tenant.")
+        key = ApiKey.objects.filter(tenant=tenant, pk=key_id).first()
+        if key is None:
+            raise Http404("No such API key.")
+        change_url = reverse("admin:tenants_tenant_change", args=[tenant.pk])
+        if request.method == "POST" and request.POST.get("confirm") == "yes":
+            api_key_revoke(api_key=key)
+            self.message_user(
+                request,
+                f"API key “{key}” revoked: requests with it are refused from now on.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": tenant,
+            "title": f"Revoke the API key “{key}”?",
+            "key": key,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/tenants/tenant/api_key_revoke.html", context)
 
     @admin.action(description="Reactivate selected tenants")
     def reactivate(self, request: HttpRequest, queryset: QuerySet[Tenant]) -> None:
@@ -964,10 +1012,17 @@ class TenantAdmin(OperatorOnlyMixin, ModelAdmin):
         return super().get_queryset(request).annotate(_restaurants=Count("restaurants"))
 
     def get_urls(self) -> list[URLPattern]:
-        onboard = path(
-            "onboard/", self.admin_site.admin_view(self.onboard_view), name="tenants_tenant_onboard"
-        )
-        return [onboard, *super().get_urls()]
+        wrap = self.admin_site.admin_view
+        return [
+            path("onboard/", wrap(self.onboard_view), name="tenants_tenant_onboard"),
+            path("<path:object_id>/suspend/", wrap(self.suspend_view), name="tenants_tenant_suspend"),
+            path(
+                "<path:object_id>/api-keys/<int:key_id>/revoke/",
+                wrap(self.api_key_revoke_view),
+                name="tenants_tenant_api_key_revoke",
+            ),
+            *super().get_urls(),
+        ]
 
     def onboard_view(self, request: HttpRequest) -> HttpResponse:
         """Operators bring a restaurant group on board; the key and snippet are shown once, on this page."""
@@ -978,6 +1033,8 @@ class TenantAdmin(OperatorOnlyMixin, ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Onboard a tenant",
+            # The page's script fills the time zone, language and currency in when a country is picked.
+            "country_defaults": all_country_defaults(),
         }
         if request.method == "POST" and form.is_valid():
             try:

@@ -257,7 +257,7 @@ class Restaurant(TimeStampedModel):
     greeting = models.CharField(
         max_length=300,
         blank=True,
-        help_text="What the agent says first. Leave empty for “Welcome to <name>. How can I help you?”.",
+        help_text="What the agent says first. Leave empty for “Welcome to (the restaurant’s name). How can I help you?”.",
     )
     voice = models.CharField(
         max_length=100, blank=True, help_text="Text-to-speech voice id; empty for the default."

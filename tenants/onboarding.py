@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
@@ -18,6 +21,7 @@ from django.utils.text import slugify
 from audit.services import audit_record
 from tenants.api_keys import api_key_create
 from tenants.cache import tenant_snapshots_invalidate
+from tenants.locales import country_defaults, timezone_resolve
 from tenants.models import AllowedOrigin, Membership, Restaurant, Tenant
 from tenants.signals import tenant_status_changed
 
@@ -40,13 +44,29 @@ def tenant_onboard(
     tenant_name: str,
     owner_email: str,
     restaurant_name: str,
-    restaurant_timezone: str,
+    restaurant_timezone: str = "",
     allowed_origins: list[str],
+    restaurant_country: str = "",
+    restaurant_language: str = "",
+    restaurant_currency: str = "",
 ) -> OnboardingResult:
     """Create tenant, owner account, first restaurant, origins and an API key, all or nothing.
 
-    The owner's set-password email goes out only after the commit, so a failed onboarding sends nothing.
+    The restaurant's time zone may be a city ("Lisbon"); an empty time zone, language or currency is
+    taken from its country (Portugal: Europe/Lisbon, Portuguese, EUR). The owner's set-password email
+    goes out only after the commit, so a failed onboarding sends nothing.
     """
+    defaults = country_defaults(restaurant_country) if restaurant_country else None
+    if restaurant_country and defaults is None:
+        raise ValidationError(f"“{restaurant_country}” is not a country code we know, such as PT or JP.")
+    if restaurant_timezone:
+        timezone_name = timezone_resolve(restaurant_timezone)
+    elif defaults is not None:
+        timezone_name = defaults.timezone
+    else:
+        raise ValidationError("Give the restaurant's time zone, or its country to take the time zone from.")
+    language = restaurant_language or (defaults.language if defaults else "")
+    currency = (restaurant_currency or (defaults.currency if defaults else "")).upper()
     validate_email(owner_email)
     User = get_user_model()
     if User.objects.filter(username__iexact=owner_email).exists():
@@ -62,7 +82,12 @@ def tenant_onboard(
         owner.set_unusable_password()
         owner.save()
         Membership.objects.create(tenant=tenant, user=owner, role=Membership.Role.OWNER)
-        restaurant = Restaurant(tenant=tenant, name=restaurant_name, timezone=restaurant_timezone)
+        restaurant = Restaurant(tenant=tenant, name=restaurant_name, timezone=timezone_name)
+        # Empty: the model's own defaults (English, EUR).
+        if language:
+            restaurant.language = language
+        if currency:
+            restaurant.currency = currency
         restaurant.full_clean()
         restaurant.save()
         for origin in allowed_origins:
@@ -79,15 +104,22 @@ def tenant_onboard(
     return OnboardingResult(tenant, restaurant, owner_email, key, embed_snippet(restaurant))
 
 
-def _send_set_password_email(user: object) -> None:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))  # type: ignore[attr-defined]
+def _send_set_password_email(user: Any) -> None:
+    """The welcome email: the username to sign in with, the set-password link and where to sign in."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    link = f"{settings.PLATFORM_BASE_URL}/accounts/reset/{uid}/{token}/"
+    context = {
+        "username": user.get_username(),
+        "set_password_url": f"{settings.PLATFORM_BASE_URL}{reverse('password_reset_confirm', args=[uid, token])}",
+        "login_url": f"{settings.PLATFORM_BASE_URL}{reverse('admin:login')}",
+        "reset_url": f"{settings.PLATFORM_BASE_URL}{reverse('admin_password_reset')}",
+        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
     send_mail(
-        "Your Hostline account",
-        f"Welcome to Hostline. Set your password here, then sign in at {settings.PLATFORM_BASE_URL}/admin/ :\n\n{link}\n",
+        "Welcome to Hostline: set your password",
+        render_to_string("tenants/email/welcome.txt", context),
         None,
-        [user.email],  # type: ignore[attr-defined]
+        [user.email],
     )
 
 

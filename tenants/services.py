@@ -29,8 +29,8 @@ from tenants.models import (
     Restaurant,
     SpecialDate,
     Tenant,
-    origin_normalise,
     Weekday,
+    origin_normalise,
 )
 from tenants.signals import menu_changed, snapshot_signals_muted
 

@@ -4,11 +4,14 @@ import functools
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from tenants.models import Restaurant
+from tenants.scoping import member_tenant_ids, scope_to_tenants
 from tenants.selectors import demo_restaurant_list
 from web.voice import PROVIDER_KEYS, voice_status
 
@@ -29,6 +32,20 @@ def home(request: HttpRequest) -> HttpResponse:
         "show_details": settings.DEBUG,
     }
     return render(request, "home.html", context)
+
+
+@staff_member_required
+def your_restaurants(request: HttpRequest) -> HttpResponse:
+    """The admin's "View site" for owners and staff: their own restaurants, each with its talk button.
+
+    Scoped like the admin (memberships decide, failing closed): someone with no membership sees none.
+    """
+    restaurants = (
+        scope_to_tenants(Restaurant.objects.all(), member_tenant_ids(request))
+        .select_related("tenant")
+        .order_by("name")
+    )
+    return render(request, "web/your_restaurants.html", {"restaurants": restaurants})
 
 
 def _widget_path(name: str) -> Path | None:

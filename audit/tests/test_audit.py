@@ -141,7 +141,7 @@ def test_operator_actions_are_marked_and_visible_only_to_operators(world_a, oper
     client.force_login(operator)
     client.post(
         reverse("admin:tenants_tenant_changelist"),
-        {"action": "suspend", "_selected_action": [world_a.tenant.pk]},
+        {"action": "suspend", "_selected_action": [world_a.tenant.pk], "confirm": "yes"},
     )
     entry = AuditEntry.objects.get(action="tenant.suspend")
     assert entry.actor == operator and entry.actor_is_operator and entry.source == "admin"

@@ -104,7 +104,8 @@ def test_operators_suspend_from_the_admin_owners_cannot(world_a, operator):
     )
     assert Tenant.objects.get(pk=world_a.tenant.pk).status == "active"
     world_a.client_for(operator).post(
-        "/admin/tenants/tenant/", {"action": "suspend", "_selected_action": [world_a.tenant.pk]}
+        "/admin/tenants/tenant/",
+        {"action": "suspend", "_selected_action": [world_a.tenant.pk], "confirm": "yes"},
     )
     assert Tenant.objects.get(pk=world_a.tenant.pk).status == "suspended"
     tenant_suspend(tenant=world_a.tenant)  # idempotent
@@ -164,7 +165,7 @@ def test_an_operator_onboards_from_the_admin_and_sees_the_key_and_snippet_once(o
     ("change", "message"),
     [
         ({"allowed_origins": "casanova.example/menu"}, "is not an origin"),
-        ({"restaurant_timezone": "Mars/Olympus"}, "is not a time zone we know"),
+        ({"restaurant_timezone": "Mars/Olympus"}, "is not a time zone or city we know"),
         ({"owner_email": "not-an-email"}, "valid email"),
     ],
 )

@@ -18,7 +18,20 @@ class Command(AuditedCommand):
         parser.add_argument("--name", required=True, help="Tenant (restaurant group) name")
         parser.add_argument("--owner-email", required=True)
         parser.add_argument("--restaurant", required=True, help="First restaurant's name")
-        parser.add_argument("--timezone", required=True, help="IANA time zone, e.g. Europe/Paris")
+        parser.add_argument(
+            "--timezone",
+            default="",
+            help="IANA time zone or city, e.g. Europe/Paris or Paris (default: the country's)",
+        )
+        parser.add_argument(
+            "--country",
+            default="",
+            help="ISO country code, e.g. PT: the default time zone, language and currency",
+        )
+        parser.add_argument(
+            "--language", default="", help="Language the agent speaks, e.g. pt (default: the country's)"
+        )
+        parser.add_argument("--currency", default="", help="ISO currency, e.g. EUR (default: the country's)")
         parser.add_argument(
             "--origin", action="append", default=[], help="Allowed widget origin (repeatable)"
         )
@@ -30,6 +43,9 @@ class Command(AuditedCommand):
                 owner_email=options["owner_email"],
                 restaurant_name=options["restaurant"],
                 restaurant_timezone=options["timezone"],
+                restaurant_country=options["country"],
+                restaurant_language=options["language"],
+                restaurant_currency=options["currency"],
                 allowed_origins=options["origin"],
             )
         except ValidationError as exc:
