@@ -43,21 +43,28 @@ def _all(*checks: Permission) -> Permission:
     return lambda request: all(check(request) for check in checks)
 
 
-def hours_link(request: HttpRequest) -> str:
-    """An owner with one restaurant goes straight to its hours; with several, to the list to pick one."""
-    from tenants.models import Restaurant
+def _restaurant_page(url_name: str) -> Callable[[HttpRequest], str]:
+    """A link to one restaurant's page (its week of hours, its sold-out board): an owner with one restaurant
+    goes straight there; with several, to the list of restaurants to pick one."""
 
-    if not _is_operator(request):
-        ids = list(
-            scope_to_tenants(Restaurant.objects.all(), member_tenant_ids(request)).values_list(
-                "pk", flat=True
-            )[:2]
-        )
-        if len(ids) == 1:
-            return (
-                reverse("admin:tenants_restaurant_change", args=[ids[0]]) + "#opening_hours-group"
-            )  # unfold: "<prefix>-group" scrolls, a bare prefix would pick a tab
-    return reverse("admin:tenants_restaurant_changelist")
+    def link(request: HttpRequest) -> str:
+        from tenants.models import Restaurant
+
+        if not _is_operator(request):
+            ids = list(
+                scope_to_tenants(Restaurant.objects.all(), member_tenant_ids(request)).values_list(
+                    "pk", flat=True
+                )[:2]
+            )
+            if len(ids) == 1:
+                return reverse(url_name, args=[ids[0]])
+        return reverse("admin:tenants_restaurant_changelist")
+
+    return link
+
+
+hours_link = _restaurant_page("admin:tenants_restaurant_hours")
+sold_out_link = _restaurant_page("admin:tenants_restaurant_sold_out")
 
 
 def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
@@ -82,6 +89,7 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
         {
             "title": "Menu",
             "items": [
+                item("Sold out today", "no_meals", sold_out_link, restaurant, active=False),
                 item(
                     "Dishes",
                     "restaurant_menu",
@@ -153,6 +161,12 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
         {
             "title": "Settings",
             "items": [
+                item(
+                    "Allowed websites",
+                    "language",
+                    reverse_lazy("admin:tenants_allowedorigin_changelist"),
+                    may_view("tenants.AllowedOrigin"),
+                ),
                 item(
                     "Phone numbers",
                     "phone_in_talk",

@@ -76,7 +76,21 @@ def visit(page: Any, path: str, name: str) -> None:
     page.locator("#content").wait_for()
     shot(page, name)
     overflow = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert page.evaluate(NO_SIDEWAYS_SCROLL), f"{path} scrolls sideways at {page.width} px: {overflow}"
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), (
+        f"{path} scrolls sideways at {page.width} px: {overflow}, {_widest(page)}"
+    )
+
+
+def _widest(page: Any) -> str:
+    """The innermost elements sticking out past the right edge, so a failure says what to fix."""
+    return str(
+        page.evaluate(
+            """() => { const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')]
+              .filter(e => e.getBoundingClientRect().right > w + 1 && ![...e.children].some(
+                  c => c.getBoundingClientRect().right > w + 1))
+              .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id); }"""
+        )
+    )
 
 
 def shot(page: Any, name: str) -> None:
@@ -144,21 +158,28 @@ def test_the_owner_changes_a_price(page: Any, demo: Restaurant) -> None:
 def test_the_owner_86s_a_dish_from_the_menu_list(page: Any, demo: Restaurant) -> None:
     item = MenuItem.objects.filter(restaurant=demo, is_available=True).order_by("pk").first()
     assert item is not None
+    visit(page, "/admin/tenants/menuitem/", "items")
+    assert page.locator("#result_list thead th", has_text="Today").count() == 1
     visit(page, f"/admin/tenants/menuitem/?restaurant__id__exact={demo.pk}", "items-filtered")
+    # The dish list shows one restaurant, with what a caller hears today on the screen without scrolling.
+    assert on_screen(page, page.locator("#result_list tbody tr", has_text=item.name).first)
     if page.width >= 1280:
-        # The "Available" column is on the screen, unfiltered too, without scrolling sideways.
-        visit(page, "/admin/tenants/menuitem/", "items")
-        assert on_screen(page, page.locator("#result_list thead th", has_text="Available").first)
-        visit(page, f"/admin/tenants/menuitem/?restaurant__id__exact={demo.pk}", "items-filtered")
-    row = page.locator("#result_list tbody tr", has_text=item.name).first
-    checkbox = row.locator("input[name$='-is_available']")
-    checkbox.scroll_into_view_if_needed()
-    assert on_screen(page, checkbox), "the Available switch of a dish is on the screen"
-    checkbox.uncheck()
-    page.locator("button[name=_save], input[name=_save]").first.click()
+        assert on_screen(page, page.locator("#result_list thead th", has_text="Today").first)
+    # The one-tap board is an action of the restaurant's page (on a phone, behind the "more" button).
+    visit(page, f"/admin/tenants/restaurant/{demo.pk}/change/", "restaurant-actions")
+    if page.width < 1024:
+        page.locator(
+            "a", has=page.locator("span.material-symbols-outlined", has_text="more_horiz")
+        ).first.click()
+    page.locator(f"a[href$='/restaurant/{demo.pk}/sold-out/']", has_text="Sold out today").first.click()
+    page.wait_for_url("**/sold-out/")
+    visit(page, page.url.removeprefix(page.base), "items-board")
+    button = page.get_by_role("button", name=f"Mark {item.name} sold out today")
+    assert on_screen(page, button), "the dish's sold-out button is on the screen"
+    button.click()
     page.wait_for_load_state()
     item.refresh_from_db()
-    assert item.is_available is False
+    assert item.sold_out_on == demo.local_today()
     shot(page, "items-86d")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
 
