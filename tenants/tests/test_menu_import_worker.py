@@ -25,7 +25,12 @@ def test_a_queued_import_is_applied_once_by_the_worker_and_the_next_call_hears_i
     assert restaurant_snapshot_get(public_id=restaurant.public_id).categories[0].name == "Alpha Mains"
     rows = "".join(f"Specials,Dish {n},{n}.50,milk\n" for n in range(40))
     with django_capture_on_commit_callbacks(execute=False):  # sent below, to this test's own queue
-        record = menu_import_create(restaurant=restaurant, data=(HEADER + rows).encode(), file_format="csv")
+        record = menu_import_create(
+            restaurant=restaurant,
+            data=(HEADER + rows).encode(),
+            file_format="csv",
+            mode=MenuImport.Mode.REPLACE,
+        )
     assert record.status == MenuImport.Status.PENDING
 
     menu_import_apply.apply_async(args=[record.pk], queue=celery_queue)

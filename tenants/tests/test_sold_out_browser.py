@@ -69,7 +69,7 @@ def test_an_owner_86es_a_dish_on_the_board_and_sees_it_sold_out(owner_page, live
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", owner.username)
     page.fill("#id_password", "pw")
-    page.click("input[type=submit]")
+    page.click("#login-form [type=submit]")
     page.wait_for_selector("#hl-owner-panel")
 
     # From the restaurant page: its menu is listed, and the board is one tap away.
