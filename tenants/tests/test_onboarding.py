@@ -164,7 +164,7 @@ def test_an_operator_onboards_from_the_admin_and_sees_the_key_and_snippet_once(o
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"allowed_origins": "casanova.example/menu"}, "is not an origin"),
+        ({"allowed_origins": "casanova.example/menu"}, "has no https:// (or http://) in front"),
         ({"restaurant_timezone": "Mars/Olympus"}, "is not a time zone or city we know"),
         ({"owner_email": "not-an-email"}, "valid email"),
     ],
