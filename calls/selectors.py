@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from calls.models import CallRecord
+from calls.models import CallRecord, Message
 
 
 @dataclass(frozen=True)
@@ -81,3 +81,10 @@ def call_list(
 
 def call_get(*, tenant_id: int, call_id: str) -> CallRecord | None:
     return CallRecord.objects.select_related("restaurant").filter(tenant_id=tenant_id, job_id=call_id).first()
+
+
+def message_unread_count(*, tenant_ids: list[int]) -> int:
+    """Messages from callers nobody in these tenants has opened yet (one indexed count)."""
+    if not tenant_ids:
+        return 0
+    return Message.objects.filter(tenant_id__in=tenant_ids, read_at__isnull=True).count()

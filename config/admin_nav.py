@@ -126,6 +126,8 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
                     "voicemail",
                     reverse_lazy("admin:calls_message_changelist"),
                     may_view("calls.Message"),
+                    # unfold renders a non-string badge as it is (a string would be read as a dotted path).
+                    **({"badge": unread} if (unread := unread_messages(request)) else {}),
                 ),
                 item(
                     "Calls dashboard",
@@ -220,6 +222,16 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
             ],
         },
     ]
+
+
+def unread_messages(request: HttpRequest) -> int:
+    """The count beside "Messages" in the sidebar, so an owner sees callers waiting for an answer from any
+    page. Operators read no one's messages: no count for them."""
+    from calls.selectors import message_unread_count
+
+    if _is_operator(request) or not request.user.is_authenticated:
+        return 0
+    return message_unread_count(tenant_ids=member_tenant_ids(request))
 
 
 def account_links(request: HttpRequest) -> list[dict[str, Any]]:

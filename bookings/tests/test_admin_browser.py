@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from bookings.models import Booking
 from bookings.services import booking_create
@@ -56,14 +57,14 @@ def test_the_days_book_reads_well_and_one_click_seats_a_party(bookable, live_ser
     )
     covers = page.locator("#covers")
     assert "12:00–14:30" in covers.inner_text() and "Whole day" in covers.inner_text()
-    assert page.get_by_text("19:00–20:30").is_visible()
-    assert page.get_by_text("peanut allergy").is_visible()
+    expect(page.get_by_text("19:00–20:30")).to_be_visible()
+    expect(page.get_by_text("peanut allergy")).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"bookings-day-{width}.png"), full_page=True)
     row = page.locator("#result_list tbody tr", has_text="Ada Lovelace")
     row.get_by_role("button", name="Seated").click()
     page.wait_for_load_state()
-    assert page.get_by_text("1 booking(s) now seated.").is_visible()
+    expect(page.get_by_text("1 booking(s) now seated.")).to_be_visible()
     assert Booking.objects.get(name="Ada Lovelace").status == Booking.Status.SEATED
     page.screenshot(path=str(ARTIFACTS / f"bookings-day-{width}-seated.png"), full_page=True)
     context.close()

@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
+from playwright.sync_api import expect
 
 from calls.models import CallRecord
 from calls.schema import CallRecordPayload
@@ -150,7 +151,7 @@ def test_the_owner_changes_a_price(page: Any, demo: Restaurant) -> None:
     page.wait_for_url("**/admin/tenants/menuitem/**")
     item.refresh_from_db()
     assert item.price == Decimal("23.40")
-    assert page.get_by_text("was changed successfully").first.is_visible()
+    expect(page.get_by_text("was changed successfully").first).to_be_visible()
     shot(page, "item-saved")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
 
@@ -199,5 +200,5 @@ def test_the_owner_reads_a_call(page: Any, demo: Restaurant) -> None:
     page.locator("#result_list tbody tr a").first.click()
     page.wait_for_url(f"**/admin/calls/callrecord/{record.pk}/change/")
     visit(page, f"/admin/calls/callrecord/{record.pk}/change/", "call")
-    assert page.get_by_text("Do you have anything vegan?").is_visible()
-    assert page.get_by_text("Yes: the bruschetta is vegan.").is_visible()
+    expect(page.get_by_text("Do you have anything vegan?")).to_be_visible()
+    expect(page.get_by_text("Yes: the bruschetta is vegan.")).to_be_visible()

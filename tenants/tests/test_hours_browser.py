@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from tenants.models import OpeningHours, SpecialDate
 
@@ -85,7 +86,7 @@ def test_an_owner_sets_todays_hours_and_closes_a_holiday_on_a_phone_or_a_desk(
     page.locator('li.hl-day[data-weekday="4"]').get_by_label("Friday, service 2, closes").fill("1 o'clock")
     page.get_by_role("button", name="Save the week").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Type a time like 19:00 or 7pm.").first.is_visible()
+    expect(page.get_by_text("Type a time like 19:00 or 7pm.").first).to_be_visible()
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     page.screenshot(path=str(ARTIFACTS / f"hours-error-{width}.png"), full_page=True)
     assert OpeningHours.objects.get(

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from calls.contract import parse_job_metadata
 from tenants.tests.factories import AllowedOriginFactory, RestaurantFactory, TenantFactory
@@ -125,7 +126,7 @@ def test_on_an_allowed_site_a_call_dispatches_the_agent_and_says_clearly_when_th
     assert states(page)[:2] == ["idle", "connecting"]
     alert = widget(page).get_by_role("alert")
     assert "couldn't connect the call" in alert.inner_text()
-    assert widget(page).get_by_role("button", name="Try again").is_visible()
+    expect(widget(page).get_by_role("button", name="Try again")).to_be_visible()
 
     [sent] = [r for r in requests if r.method == "POST"]
     assert json.loads(sent.post_data) == {"restaurant_id": restaurant.public_id}, (
@@ -194,7 +195,9 @@ def test_a_diner_who_blocks_the_microphone_is_told_how_to_fix_it_after_the_call_
     wait_for_state(page, "error")
 
     assert "Microphone access was blocked" in widget(page).get_by_role("alert").inner_text()
-    assert widget(page).get_by_role("button", name="Try again").is_visible(), "allowing it and retrying helps"
+    expect(
+        widget(page).get_by_role("button", name="Try again")
+    ).to_be_visible()  # allowing it and retrying helps
     assert accepted == [1] and len(page.evaluate("window.__asked")) == 1, (
         "the microphone is asked for once, after the platform accepted the call"
     )
@@ -315,7 +318,7 @@ def test_a_call_shows_the_agents_states_the_transcript_mute_and_hang_up(
     widget(page).get_by_role("button", name="Hang up").click()
     wait_for_state(page, "ended")
     assert "Call ended" in widget(page).get_by_role("status").inner_text()
-    assert widget(page).get_by_role("button", name="Call again").is_visible()
+    expect(widget(page).get_by_role("button", name="Call again")).to_be_visible()
     assert widget(page).get_by_role("button", name="Hang up").is_hidden()
 
 
@@ -391,4 +394,4 @@ def test_when_livekit_is_down_the_diner_reads_that_the_service_is_unavailable(
 
     assert page.evaluate("window.__states")[-1]["error"] == "unavailable"
     assert "voice service is unavailable right now" in widget(page).get_by_role("alert").inner_text()
-    assert widget(page).get_by_role("button", name="Try again").is_visible()
+    expect(widget(page).get_by_role("button", name="Try again")).to_be_visible()

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from calls.admission import session_slot_acquire
 from tenants.cache import restaurant_snapshot_invalidate
@@ -179,7 +180,7 @@ def test_every_error_state_in_every_language_offers_the_phone_and_retry_only_whe
         assert retry.is_visible() is retryable, f"{language}/{size}: retry shown={retry.is_visible()}"
         phone = alert.get_by_role("link", name=strings["callPhone"].format(PHONE))
         assert phone.get_attribute("href") == TEL
-        assert phone.is_visible()
+        expect(phone).to_be_visible()
         box = panel.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width, "the panel fits the screen"
         if state != "network":
@@ -290,12 +291,12 @@ def test_one_panel_is_open_at_a_time_and_each_names_its_restaurant(
     first, second, third = (page.locator("[data-hostline-widget]").nth(i) for i in range(3))
     first.get_by_role("button", name="Talk to us").click()
     first.locator(".root[data-state='thinking']").wait_for(state="attached")
-    assert first.get_by_role("dialog", name="Trattoria Example").is_visible()
+    expect(first.get_by_role("dialog", name="Trattoria Example")).to_be_visible()
 
     second.get_by_role("button", name="Talk to us").click()
     second.locator(".root[data-state='thinking']").wait_for(state="attached")
 
-    assert second.get_by_role("dialog", name="Sushi Bar").is_visible()
+    expect(second.get_by_role("dialog", name="Sushi Bar")).to_be_visible()
     assert first.get_by_role("dialog").is_hidden(), "opening a panel closes the other"
     assert first.locator(".root").get_attribute("data-state") == "ended", "and ends its call"
     assert page.locator("[data-hostline-widget] [role=dialog]:visible").count() == 1
