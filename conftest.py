@@ -245,3 +245,15 @@ def browser() -> Iterator[Any]:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
+def owner_page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
+    """A page at a desk's and a phone's width (the test runs at both); it fails the test on any uncaught
+    script error. Sign in with core.tests.browser.sign_in_as, or through the login form when that is tested."""
+    from core.tests.browser import new_page
+
+    page = new_page(browser, request.param, timeout_ms=20_000)
+    yield page
+    page.context.close()
+    assert page.errors == [], "no script errors"

@@ -335,9 +335,9 @@ class BookingAdmin(TenantScopedMixin, ModelAdmin):
             except ApplicationError as exc:
                 refused.append(f"{booking.reference}: {exc.detail}")
         if done:
-            self.message_user(
-                request, f"{done} booking(s) now {Booking.Status(status).label.lower()}.", messages.SUCCESS
-            )
+            label = Booking.Status(status).label.lower()
+            said = "1 booking is" if done == 1 else f"{done} bookings are"
+            self.message_user(request, f"{said} now {label}.", messages.SUCCESS)
         for line in refused:
             self.message_user(request, line, messages.ERROR)
 

@@ -312,7 +312,9 @@ class MessageAdmin(TenantScopedMixin, ModelAdmin):
         changed = message_mark_read(
             message_ids=list(queryset.values_list("pk", flat=True)), tenant_ids=tenants
         )
-        self.message_user(request, f"{changed} message(s) marked as read.")
+        self.message_user(
+            request, "1 message marked as read." if changed == 1 else f"{changed} messages marked as read."
+        )
 
     def change_view(
         self,

@@ -30,7 +30,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.timezone import localtime
 from unfold.admin import ModelAdmin, TabularInline
-from unfold.widgets import UnfoldAdminTextInputWidget
+from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldAdminTextInputWidget
 
 from tenants import services
 from tenants.admin_hours import ClockTimeField, hours_view
@@ -853,7 +853,11 @@ class ApiKeyInline(OperatorOnlyMixin, TabularInline):
 
 
 class MenuImportForm(forms.Form):
-    file = forms.FileField()
+    # unfold's own file widget: it shows the chosen file's name (its script expects this markup, and threw
+    # on a plain <input type=file>), and the picker offers only menu files.
+    file = forms.FileField(
+        widget=UnfoldAdminFileFieldWidget(attrs={"accept": ".csv,.json,text/csv,application/json"})
+    )
     file_format = forms.ChoiceField(
         choices=[("", "from the file name"), ("csv", "CSV"), ("json", "JSON")], required=False, label="Format"
     )

@@ -2,40 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from core.tests.browser import shot as browser_shot
 from tenants.tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.two_factor, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
-WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 PASSWORD = "Operator-pass-2026"
 
 
-@pytest.fixture(params=list(WIDTHS))
-def page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
-    width, height = WIDTHS[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.width_name = request.param
-    yield page
-    context.close()
+@pytest.fixture
+def page(owner_page: Any) -> Any:
+    return owner_page
 
 
 def _shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"sign-in-{name}-{page.width_name}.png"), full_page=True)
-    # Nothing is cut off or scrolls sideways on a phone.
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    browser_shot(page, f"sign-in-{name}")
 
 
 def _code(device: TOTPDevice) -> str:
@@ -101,7 +89,7 @@ def test_an_owner_sees_two_factor_as_an_option(page: Any, live_server: Any, worl
     world_a.owner.save()
     _sign_in(page, live_server.url, world_a.owner.username, PASSWORD)
     page.wait_for_url("**/admin/")
-    if page.width_name == "phone":
+    if page.width < 1024:
         # The navigation is folded away on a phone: its toggle is a named button.
         page.get_by_role("button", name="Show or hide the navigation").click()
     page.get_by_role("link", name="Two-factor sign-in").click()

@@ -17,6 +17,7 @@ from agent_worker.testing import ScriptedLLM, ToolCall, last_tool_output
 from calls.schema import CallRecordPayload
 from calls.services import call_record_store
 from calls.tests.factories import call_payload
+from core.tests.browser import shot as browser_shot
 from owners import chat
 from tenants.models import Restaurant
 from tenants.tests.factories import (
@@ -30,7 +31,6 @@ from tenants.tests.factories import (
 from web.tests.conftest import host_site  # noqa: F401 (a fixture)
 from web.tests.test_widget_browser import (
     ARTIFACTS,
-    STATE_TIMEOUT_MS,
     host_page,
     wait_for_state,
     widget,
@@ -39,23 +39,8 @@ from web.tests.test_widget_browser import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
-def owner_page(request: pytest.FixtureRequest, browser: Any) -> Any:
-    width = request.param
-    context = browser.new_context(viewport={"width": width, "height": 900 if width > 500 else 844})
-    context.set_default_timeout(STATE_TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.width = width
-    yield page
-    context.close()
-    assert errors == []
-
-
 def shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"owner-{name}-{page.width}.png"), full_page=True)
+    browser_shot(page, f"owner-{name}")
 
 
 def test_owner_goes_live_and_the_widget_starts_taking_calls(

@@ -8,43 +8,23 @@ Screenshots land in artifacts/hours-*.png (look at them). Skips without Chromium
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
+from core.tests.browser import shot as browser_shot
+from core.tests.browser import sign_in_as
 from tenants.models import OpeningHours, SpecialDate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
-NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
 
 
-def _signed_in_page(browser, live_server, user, width):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context, context.new_page()
-
-
-@pytest.mark.parametrize("width", [1280, 390])
 def test_an_owner_sets_todays_hours_and_closes_a_holiday_on_a_phone_or_a_desk(
-    world_a, live_server, browser, width
+    world_a, live_server, owner_page
 ):
     restaurant = world_a.restaurant
-    context, page = _signed_in_page(browser, live_server, world_a.owner, width)
-    ARTIFACTS.mkdir(exist_ok=True)
+    page, width = owner_page, owner_page.width
+    sign_in_as(page, live_server.url, world_a.owner)
     page.goto(f"{live_server.url}/admin/tenants/restaurant/{restaurant.pk}/change/")
     link = page.get_by_role("link", name="Hours (week)")
     if width < 1024:
@@ -55,8 +35,7 @@ def test_an_owner_sets_todays_hours_and_closes_a_holiday_on_a_phone_or_a_desk(
     link.click()
     page.wait_for_load_state()
     assert page.locator("li.hl-day").count() == 7
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
-    page.screenshot(path=str(ARTIFACTS / f"hours-week-{width}.png"), full_page=True)
+    browser_shot(page, "hours-week")
 
     # Today's own hours, typed the way people say them.
     special = page.locator("#special-hours")
@@ -87,8 +66,7 @@ def test_an_owner_sets_todays_hours_and_closes_a_holiday_on_a_phone_or_a_desk(
     page.get_by_role("button", name="Save the week").click()
     page.wait_for_load_state()
     expect(page.get_by_text("Type a time like 19:00 or 7pm.").first).to_be_visible()
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
-    page.screenshot(path=str(ARTIFACTS / f"hours-error-{width}.png"), full_page=True)
+    browser_shot(page, "hours-error")
     assert OpeningHours.objects.get(
         restaurant=restaurant, weekday=4, opens_at=dt.time(19)
     ).closes_at == dt.time(1)
@@ -106,6 +84,4 @@ def test_an_owner_sets_todays_hours_and_closes_a_holiday_on_a_phone_or_a_desk(
     assert "Closed (14 days)" in upcoming.inner_text()
     entry = SpecialDate.objects.get(restaurant=restaurant, note="Christmas holidays")
     assert (entry.date, entry.end_date) == (dt.date(2030, 12, 24), dt.date(2031, 1, 6))
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
-    page.screenshot(path=str(ARTIFACTS / f"hours-saved-{width}.png"), full_page=True)
-    context.close()
+    browser_shot(page, "hours-saved")

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
+from core.tests.browser import shot as browser_shot
 from tenants.models import AllowedOrigin, MenuImport, MenuItem
 from tenants.tests.factories import (
     MembershipFactory,
@@ -22,31 +24,11 @@ from tenants.tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
 EXAMPLE = Path(settings.BASE_DIR) / "docs" / "examples" / "menu.csv"
-NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-
-
-@pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
-def owner_page(request: pytest.FixtureRequest, browser: Any) -> Any:
-    width = request.param
-    context = browser.new_context(viewport={"width": width, "height": 900 if width > 500 else 844})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.width = width
-    yield page
-    context.close()
-    # Known: unfold 0.91's own admin script throws this on the import pages (reading an element those pages
-    # do not have); it breaks nothing the test checks. Any other script error still fails the test.
-    assert [e for e in errors if "reading 'setAttribute'" not in e] == []
 
 
 def shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"import-{name}-{page.width}.png"), full_page=True)
-    assert page.evaluate(NO_SIDEWAYS_SCROLL), f"{name} scrolls sideways at {page.width} px"
+    browser_shot(page, f"import-{name}")
 
 
 @pytest.fixture
@@ -99,6 +81,9 @@ def test_owner_previews_and_confirms_the_shipped_example(owner_page, live_server
     page.go_back()
 
     page.set_input_files("input[name=file]", str(EXAMPLE))
+    # The picker shows the chosen file's name before the owner sends it.
+    expect(page.get_by_label("Choose file to upload", exact=True)).to_have_value("menu.csv")
+    shot(page, "chosen")
     page.click("#import-upload")
     page.wait_for_selector("#import-preview")
     counts = page.inner_text("#import-counts")

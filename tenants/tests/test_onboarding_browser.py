@@ -4,52 +4,29 @@ set-password page says Hostline, and the confirmation pages fit a phone. Screens
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from playwright.sync_api import expect
 
+from core.tests.browser import shot as browser_shot
 from tenants.api_keys import api_key_create
 from tenants.models import Restaurant, Tenant
 from tenants.tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
-WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 PASSWORD = "Operator-pass-2026"
 
 
-@pytest.fixture(params=list(WIDTHS))
-def page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
-    width, height = WIDTHS[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.width_name = request.param
-    yield page
-    context.close()
+@pytest.fixture
+def page(owner_page: Any) -> Any:
+    return owner_page
 
 
 def _shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"onboard-{name}-{page.width_name}.png"), full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), (
-        f"{name} scrolls sideways at {page.width_name}: "
-        + str(
-            page.evaluate(
-                """() => { const w = document.documentElement.clientWidth;
-                  return [...document.querySelectorAll('body *')]
-                    .filter(e => e.getBoundingClientRect().right > w + 1 && ![...e.children].some(
-                      c => c.getBoundingClientRect().right > w + 1))
-                    .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id); }"""
-            )
-        )
-    )
+    browser_shot(page, f"onboard-{name}")
 
 
 def _sign_in_operator(page: Any, base: str) -> Any:
