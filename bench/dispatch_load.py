@@ -11,7 +11,8 @@ One run, loopback only, every process bound to 127.0.0.1 and stopped at the end:
 - the peer: the reference article's Express backend (/work/shared/peers/seed-backend, `npm ci` into a
   temporary copy), pointed at the same stand-in.
 wrk (Debian's `wrk`) drives each with the same POST body and Origin at each connection count for
-`--seconds` seconds after a 2 s warm-up, and the ratios are printed per row. The load generator's own
+`--seconds` seconds after a 2 s warm-up (and `--warmup` seconds, default 5, for each freshly started
+server), and the ratios are printed per row. The load generator's own
 ceiling is measured first against a trivial node server answering a constant JSON body.
 
 Environment: DATABASE_URL, REDIS_URL and CACHE_KEY_PREFIX as for the tests (defaults: the bench's own
@@ -36,7 +37,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -311,6 +312,12 @@ def check_once(url: str, restaurant: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=5,
+        help="seconds of load on each freshly started server before its first row (pools, first snapshot)",
+    )
     parser.add_argument("--connections", type=int, nargs="+", default=[16, 64, 256])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="uvicorn processes to try")
     parser.add_argument(
@@ -378,7 +385,10 @@ def main() -> None:
         "require('http').createServer((q,s)=>{q.resume();q.on('end',()=>{s.setHeader('Content-Type',"
         "'application/json');s.end('{\"ok\":true}')})}).listen(PORT,'127.0.0.1')"
     ).replace("PORT", str(ceiling_port))
-    print(f"wrk, 1 thread, {args.seconds} s per row after a 2 s warm-up; logs in {logs}")
+    print(
+        f"wrk, 1 thread, {args.seconds} s per row after a 2 s warm-up"
+        f" ({args.warmup} s more for each freshly started server); logs in {logs}"
+    )
     print(
         f"{'server':<24} {'conns':>5} {'2xx/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>7} {'5xx':>5} {'sockerr':>7} {'cpu ms':>7} {'fake ms':>8}"
     )
@@ -391,11 +401,22 @@ def main() -> None:
     web_url = f"http://127.0.0.1:{web_port}/api/connection-details"
     with (
         process(fake_cmd, fake_port, base_env, ROOT, logs / "fake-livekit.log") as fake,
-        process(["node", "server.mjs"], peer_port, peer_env, peer_dir, logs / "peer.log") as peer_proc,
+        ExitStack() as peers,
     ):
-        check_once(peer_url, restaurant)
+
+        def start_peer() -> subprocess.Popen[bytes]:
+            # The peer can die under load (an unhandled LiveKit timeout ends its process): each server
+            # configuration gets a fresh one, and a crashed one is restarted before the next row.
+            started = peers.enter_context(
+                process(["node", "server.mjs"], peer_port, peer_env, peer_dir, logs / "peer.log")
+            )
+            check_once(peer_url, restaurant)
+            wrk(peer_url, script, 16, args.warmup)
+            return started
+
         configs = [(w, True) for w in args.workers] + ([(1, False)] if args.via_django else [])
         for workers, route in configs:
+            peer_proc = start_peer()
             env = {**web_env, "WEB_CONCURRENCY": str(workers), "CALL_START_ROUTE": str(route).lower()}
             label = f"hostline, {workers} process{'es' if workers > 1 else ''}"
             if not route:
@@ -407,9 +428,15 @@ def main() -> None:
                 PgConnections(services["DB_NAME"]) as pg,
             ):
                 check_once(web_url, restaurant)
+                # A fresh process's first requests open pools and build the first snapshot: keep that
+                # out of the first measured row (it once made p99 at 16 connections look 11x the peer's).
+                wrk(web_url, script, 16, args.warmup)
                 for conns in args.connections:
+                    if peer_proc.poll() is not None:
+                        peer_proc = start_peer()
                     wrk(peer_url, script, conns, 2)
                     peer = measured(peer_proc.pid, fake.pid, peer_url, script, conns, args.seconds)
+                    crashed = peer_proc.poll() is not None
                     wrk(web_url, script, conns, 2)
                     profile_to = (
                         logs / f"profile-{workers}-{int(route)}-{conns}.txt"
@@ -418,7 +445,13 @@ def main() -> None:
                     )
                     ours = measured(web.pid, fake.pid, web_url, script, conns, args.seconds, profile_to)
                     print(f"{'peer (Express)':<24} {conns:>5} {peer.row()}")
+                    if crashed:
+                        print(
+                            f"  the peer's process died during this row (exit {peer_proc.returncode}): peer.log"
+                        )
                     print(f"{label:<24} {conns:>5} {ours.row()}")
+                    if web.poll() is not None:
+                        print(f"  Hostline's server died during this row (exit {web.returncode})")
                     ratio = ours.rps / peer.rps if peer.rps else 0.0
                     p99 = ours.p99_ms / peer.p99_ms if peer.p99_ms else 0.0
                     print(
@@ -428,6 +461,7 @@ def main() -> None:
                     if profile_to is not None and profile_to.exists():
                         print(profile_summary(profile_to))
             print(f"  peak Postgres connections of the database during {label}: {pg.peak}")
+            peers.close()
     shutil.rmtree(peer_dir, ignore_errors=True)
 
 
