@@ -65,10 +65,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.csp.HostlineCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # After WhiteNoise (static files come precompressed): an owner's admin page on a 500-dish menu is
-    # 300-450 KB of HTML, about a tenth gzipped, which a phone on a mobile network notices. Django pads the
-    # compressed body with random bytes against BREACH, and masks the CSRF token on every response.
-    "django.middleware.gzip.GZipMiddleware",
+    # After WhiteNoise (static files come precompressed); HTML only (config/compression.py says why).
+    "config.compression.HtmlGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

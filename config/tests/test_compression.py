@@ -31,3 +31,12 @@ def test_an_owners_menu_page_is_sent_gzipped_and_reads_the_same(world_a):
     assert "Dish number 39" in html
     assert len(zipped.content) * 5 < len(plain.content)
 
+
+def test_json_answers_are_never_compressed(world_a):
+    # A JSON body may carry a token beside what the request sent: no compressed sizes to read (BREACH).
+    client = world_a.client_for(world_a.owner)
+    response = client.get(
+        f"/api/restaurant-status?restaurant={world_a.restaurant.public_id}", HTTP_ACCEPT_ENCODING="gzip"
+    )
+    assert response["Content-Type"].startswith("application/json")
+    assert "Content-Encoding" not in response

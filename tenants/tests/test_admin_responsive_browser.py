@@ -93,12 +93,13 @@ def test_every_owner_page_fits_the_screen(page: Any, demo: Restaurant) -> None:
     for name, path in pages.items():
         visit(page, path, name)
 
-    # The restaurant page lists its hours and its special dates; their inputs stay on the screen.
+    # The restaurant page shows the week's hours and leads to the week editor, both on the screen.
     visit(page, f"/admin/tenants/restaurant/{demo.pk}/change/", "restaurant")
-    closes = page.locator("[name='opening_hours-0-closes_at']")
-    if closes.count():
-        closes.scroll_into_view_if_needed()
-        assert on_screen(page, closes), "an hours row's closing time is on the screen"
+    edit = page.locator("#hl-hours-overview").get_by_role("link", name="Edit hours and holidays")
+    edit.scroll_into_view_if_needed()
+    assert on_screen(page, page.locator("#hl-hours-overview")) and on_screen(page, edit)
+    edit.click()
+    page.wait_for_url(f"**/admin/tenants/restaurant/{demo.pk}/hours/")
 
 
 def test_the_owner_changes_a_price(page: Any, demo: Restaurant) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -73,13 +74,13 @@ def test_owner_facing_validation_explains_bad_values():
 
 
 def test_admin_rejects_overlapping_shifts_with_a_clear_message(world_a):
+    # A new restaurant's hours are entered as it is added (later, in the week editor: test_admin_hours).
     client = world_a.client_for(world_a.owner)
-    restaurant = world_a.restaurant
     data = {
-        "name": restaurant.name,
-        "timezone": restaurant.timezone,
-        "language": restaurant.language,
-        "currency": restaurant.currency,
+        "name": "Second Bistro",
+        "timezone": "Europe/Paris",
+        "language": "fr",
+        "currency": "EUR",
         "is_active": "on",
         "opening_hours-TOTAL_FORMS": "2",
         "opening_hours-INITIAL_FORMS": "0",
@@ -94,17 +95,43 @@ def test_admin_rejects_overlapping_shifts_with_a_clear_message(world_a):
         "menu_categories-TOTAL_FORMS": "0",
         "menu_categories-INITIAL_FORMS": "0",
     }
-    response = client.post(reverse("admin:tenants_restaurant_change", args=[restaurant.pk]), data)
+    response = client.post(reverse("admin:tenants_restaurant_add"), data)
     assert response.status_code == 200
     assert "Thursday: two opening intervals overlap" in response.content.decode()
-    assert not restaurant.opening_hours.filter(weekday=3).exists()
+    assert not Restaurant.objects.filter(name="Second Bistro").exists()
 
     # Lunch and a dinner that runs past midnight are fine.
     data["opening_hours-1-opens_at"] = "18:00"
     data["opening_hours-1-closes_at"] = "02:00"
-    response = client.post(reverse("admin:tenants_restaurant_change", args=[restaurant.pk]), data)
+    response = client.post(reverse("admin:tenants_restaurant_add"), data)
     assert response.status_code == 302
-    assert restaurant.opening_hours.filter(weekday=3).count() == 2
+    added = Restaurant.objects.get(name="Second Bistro")
+    assert added.tenant == world_a.tenant
+    assert added.opening_hours.filter(weekday=3).count() == 2
+
+
+def test_the_restaurant_page_shows_the_week_and_sends_edits_to_the_week_editor(world_a):
+    restaurant = world_a.restaurant
+    OpeningHours.objects.filter(restaurant=restaurant).delete()
+    OpeningHours.objects.create(restaurant=restaurant, weekday=4, opens_at=dt.time(12), closes_at=dt.time(15))
+    OpeningHours.objects.create(restaurant=restaurant, weekday=4, opens_at=dt.time(19), closes_at=dt.time(1))
+    SpecialDate.objects.create(
+        restaurant=restaurant,
+        date=dt.date(2099, 12, 24),
+        end_date=dt.date(2100, 1, 6),
+        note="Christmas holidays",
+    )
+    client = world_a.client_for(world_a.owner)
+    html = client.get(reverse("admin:tenants_restaurant_change", args=[restaurant.pk])).content.decode()
+
+    overview = html.split('id="hl-hours-overview"')[1].split("</div>")[0]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", overview))
+    assert "Friday 12:00 – 15:00, 19:00 – 01:00 (next day)" in text
+    assert "Monday Closed" in text
+    assert "Closed (14 days) · Christmas holidays" in text
+    assert reverse("admin:tenants_restaurant_hours", args=[restaurant.pk]) in overview
+    # One place to edit hours: no hours rows to edit on this page.
+    assert "opening_hours-TOTAL_FORMS" not in html and "special_dates-TOTAL_FORMS" not in html
 
 
 def test_seed_demo_is_idempotent_and_varied(capsys):
