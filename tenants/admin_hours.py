@@ -23,6 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from tenants import services
 from tenants.models import OpeningHours, Restaurant, SpecialDate, Weekday
@@ -408,6 +409,6 @@ def hours_overview(restaurant: Restaurant) -> str:
             format_html("<p>and {} more on the hours page.</p>", more) if more > 0 else "",
         )
         if upcoming
-        else format_html("<p>No holidays or special hours coming up.</p>"),
+        else mark_safe("<p>No holidays or special hours coming up.</p>"),
         reverse("admin:tenants_restaurant_hours", args=[restaurant.pk]),
     )

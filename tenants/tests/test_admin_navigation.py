@@ -120,3 +120,15 @@ def test_the_sidebar_counts_the_owners_unread_messages_only(world_a, world_b, op
     client = Client()
     client.force_login(operator)
     assert _messages_link(client).endswith("Messages")
+
+
+def test_the_navigation_toggles_are_named_buttons(world_a):
+    """unfold 0.91 draws them as bare <span>s (no keyboard, no name); templates/unfold/helpers overrides them.
+    The overrides copy unfold's templates: a new unfold version must be compared with them first."""
+    from importlib.metadata import version
+
+    assert version("django-unfold") == "0.91.0", "compare templates/unfold/helpers/*.html with the new unfold"
+    html = world_a.client_for(world_a.owner).get(reverse("admin:index")).content.decode()
+    assert html.count('aria-label="Show or hide the navigation"') == 2  # the desktop one and the phone one
+    assert 'aria-label="Close the navigation"' in html
+    assert re.search(r"<button[^>]*aria-label=\"Close the navigation\"", html)
