@@ -27,8 +27,13 @@ def call_ended_data(record: CallRecord) -> dict[str, Any]:
             "end_reason": record.end_reason,
             "language": record.language,
             "snapshot_version": record.snapshot_version,
-            # Web calls carry no number; phone calls mask it unless the tenant opts in (telephony).
-            "caller": None,
+            # Web calls carry no number. A phone call's is masked (+44••••••0123): enough to recognise a
+            # regular caller, not to call them; owners read the whole number in the admin.
+            "caller": (
+                events.mask_phone(record.caller_number)
+                if record.channel == Channel.PHONE and record.caller_number
+                else None
+            ),
             "unanswered_questions": [q for q in unanswered if isinstance(q, str)],
             "transcript": [
                 {"role": line.get("role", ""), "text": line.get("text", ""), "at": line.get("at")}

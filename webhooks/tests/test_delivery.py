@@ -354,3 +354,22 @@ def test_a_dead_endpoint_is_probed_by_one_delivery_while_the_others_wait(world_a
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_phone_calls_event_names_the_caller_masked_and_a_web_call_names_nobody(
+    world_a, receiver, django_capture_on_commit_callbacks
+):
+    endpoint = _endpoint(world_a, receiver.url)
+    for data in (
+        call_payload(world_a.restaurant, channel="phone", caller_number="+447700900123"),
+        call_payload(world_a.restaurant),
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_record_store(payload=CallRecordPayload.model_validate(data))
+    assert receiver.wait_for(2)
+    callers = {
+        body["data"]["call"]["channel"]: body["data"]["call"]["caller"]
+        for body in (json.loads(r.body) for r in receiver.received)
+    }
+    assert callers == {"phone": "+44••••••0123", "web": None}
+    assert receiver.verify(endpoint.secret)
