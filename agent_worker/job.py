@@ -33,6 +33,7 @@ from calls.admission import (
     session_slot_release,
 )
 from calls.contract import InvalidJobMetadata, JobMetadata, parse_job_metadata
+from calls.refusals import acall_refusal_count
 from config.logging import handlers_share_context, log_context_bind
 from config.metrics import AGENT_JOBS
 from core.db import db_call
@@ -148,6 +149,14 @@ async def plan_job(
         return JobPlan(language=language_hint, metadata=metadata, refusal="tenant_mismatch", phone=phone)
     language = metadata.language if metadata and metadata.language else snapshot.language
     if not snapshot.can_take_calls:
+        # Counted like a refused call start (the dashboard, the call.refused webhook): for a phone call
+        # this is the only place it is seen; for a web call, a suspension that raced its dispatch.
+        await acall_refusal_count(
+            public_id=snapshot.public_id,
+            tenant_id=snapshot.tenant_id,
+            reason="not_taking_calls",
+            channel="phone" if phone is not None else "web",
+        )
         return JobPlan(language=language, metadata=metadata, refusal="not_taking_calls", phone=phone)
     return JobPlan(language=language, snapshot=snapshot, metadata=metadata, phone=phone)
 
@@ -296,6 +305,9 @@ async def _lines_busy(
         if state.ended_by == "transferred":
             ctx.shutdown(reason="lines_busy_transferred")
             return session
+    await acall_refusal_count(
+        public_id=state.snapshot.public_id, tenant_id=state.snapshot.tenant_id, reason="busy", channel="phone"
+    )
     await session.say(
         phone_words.say(phone_words.LINES_BUSY, state.language, name=name), allow_interruptions=False
     )

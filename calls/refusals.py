@@ -23,6 +23,7 @@ from config.metrics import REDIS_ERRORS
 from core.cache_keys import call_refusals_flushing_key, call_refusals_pending_key
 from core.redis import CACHE_ERRORS, async_redis_client, cache_key, redis_client
 from tenants.models import Restaurant
+from webhooks.emitters import acall_refused_note, call_refused_note
 
 logger = logging.getLogger(__name__)
 
@@ -35,36 +36,63 @@ def _period_start(now: dt.datetime) -> dt.datetime:
     return now.replace(minute=now.minute - now.minute % PERIOD_MINUTES, second=0, microsecond=0)
 
 
-def call_refusal_count(*, public_id: str, reason: str, now: dt.datetime | None = None) -> None:
-    """Count one refused call start. Cheap (one Redis command) and never raises: a count is not worth a 500."""
+def call_refusal_count(
+    *,
+    public_id: str,
+    reason: str,
+    tenant_id: int | None = None,
+    channel: str = "web",
+    now: dt.datetime | None = None,
+) -> None:
+    """Count one refused call start, and (given its tenant) buffer its call.refused webhook event. Cheap
+    (Redis only, no SQL) and never raises: a count is not worth a 500."""
     if reason not in _REASONS:
         logger.warning("unknown refusal reason %r not counted", reason)
         return
     client = redis_client()
     if client is None:
         return  # the zero-configuration local run keeps no counts
-    field = f"{public_id}|{reason}|{_period_start(now or timezone.now()).isoformat()}"
+    now = now or timezone.now()
+    field = f"{public_id}|{reason}|{_period_start(now).isoformat()}"
     try:
         client.hincrby(cache.make_and_validate_key(call_refusals_pending_key()), field, 1)
     except CACHE_ERRORS as exc:
         REDIS_ERRORS.labels("call_refusals").inc()
         logger.warning("refused call start not counted, Redis unavailable: %r", exc)
+        return
+    if tenant_id is not None:
+        call_refused_note(
+            tenant_id=tenant_id, restaurant_id=public_id, reason=reason, channel=channel, at=now
+        )
 
 
-async def acall_refusal_count(*, public_id: str, reason: str, now: dt.datetime | None = None) -> None:
-    """`call_refusal_count` on the serving event loop (the async call start): one HINCRBY, never raises."""
+async def acall_refusal_count(
+    *,
+    public_id: str,
+    reason: str,
+    tenant_id: int | None = None,
+    channel: str = "web",
+    now: dt.datetime | None = None,
+) -> None:
+    """`call_refusal_count` on an event loop (the async call start, the agent worker). Never raises."""
     if reason not in _REASONS:
         logger.warning("unknown refusal reason %r not counted", reason)
         return
     client = async_redis_client()
     if client is None:
         return
-    field = f"{public_id}|{reason}|{_period_start(now or timezone.now()).isoformat()}"
+    now = now or timezone.now()
+    field = f"{public_id}|{reason}|{_period_start(now).isoformat()}"
     try:
         await client.hincrby(cache_key(call_refusals_pending_key()), field, 1)
     except CACHE_ERRORS as exc:
         REDIS_ERRORS.labels("call_refusals").inc()
         logger.warning("refused call start not counted, Redis unavailable: %r", exc)
+        return
+    if tenant_id is not None:
+        await acall_refused_note(
+            tenant_id=tenant_id, restaurant_id=public_id, reason=reason, channel=channel, at=now
+        )
 
 
 def _parse(raw: dict[bytes, bytes]) -> Counter[tuple[str, str, dt.datetime]]:

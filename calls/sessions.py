@@ -120,16 +120,20 @@ def session_create(
         origin=origin or "", tenant_id=snapshot.tenant_id, own_origin=own_origin
     ):
         # Counted for the owner ("your website is not allowed"), but answered like an unknown id.
-        call_refusal_count(public_id=snapshot.public_id, reason="origin_not_allowed")
+        call_refusal_count(
+            public_id=snapshot.public_id, tenant_id=snapshot.tenant_id, reason="origin_not_allowed"
+        )
         raise NotAvailable(f"No restaurant “{public_id}” is available here.")
     if not snapshot.can_take_calls:
-        call_refusal_count(public_id=snapshot.public_id, reason="not_taking_calls")
+        call_refusal_count(
+            public_id=snapshot.public_id, tenant_id=snapshot.tenant_id, reason="not_taking_calls"
+        )
         raise _with_contact(
             NotTakingCalls("This restaurant is not taking voice calls right now. Please call them instead."),
             snapshot,
         )
     if not snapshot.live:
-        call_refusal_count(public_id=snapshot.public_id, reason="not_live")
+        call_refusal_count(public_id=snapshot.public_id, tenant_id=snapshot.tenant_id, reason="not_live")
         raise _with_contact(NotLive(NOT_LIVE_DETAIL), snapshot)
 
     # Validated (and size-checked) before a line is taken, so a bad request never holds one.
@@ -142,13 +146,15 @@ def session_create(
             snapshot=snapshot, room_name=room, client_ident=client_ident if caller_tenant_id is None else None
         )
     except errors.Busy as exc:
-        call_refusal_count(public_id=snapshot.public_id, reason="busy")
+        call_refusal_count(public_id=snapshot.public_id, tenant_id=snapshot.tenant_id, reason="busy")
         _with_contact(exc, snapshot)
         raise
     try:
         agent_dispatch_create(room=room, agent_name=AGENT_NAME, metadata=metadata)
     except LiveKitUnavailable as exc:
-        call_refusal_count(public_id=snapshot.public_id, reason="voice_service_down")
+        call_refusal_count(
+            public_id=snapshot.public_id, tenant_id=snapshot.tenant_id, reason="voice_service_down"
+        )
         session_slot_release(tenant_id=snapshot.tenant_id, room_name=room)
         logger.error(
             "dispatch failed request_id=%s room=%s restaurant=%s: %s", request_id, room, public_id, exc
@@ -243,10 +249,14 @@ async def asession_create(
             origin=origin or "", snapshot=snapshot, own_origin=own_origin
         ):
             # Counted for the owner ("your website is not allowed"), but answered like an unknown id.
-            await acall_refusal_count(public_id=snapshot.public_id, reason="origin_not_allowed")
+            await acall_refusal_count(
+                public_id=snapshot.public_id, tenant_id=snapshot.tenant_id, reason="origin_not_allowed"
+            )
             raise NotAvailable(f"No restaurant “{public_id}” is available here.")
         if not snapshot.can_take_calls:
-            await acall_refusal_count(public_id=snapshot.public_id, reason="not_taking_calls")
+            await acall_refusal_count(
+                public_id=snapshot.public_id, tenant_id=snapshot.tenant_id, reason="not_taking_calls"
+            )
             raise _with_contact(
                 NotTakingCalls(
                     "This restaurant is not taking voice calls right now. Please call them instead."
@@ -254,7 +264,9 @@ async def asession_create(
                 snapshot,
             )
         if not snapshot.live:
-            await acall_refusal_count(public_id=snapshot.public_id, reason="not_live")
+            await acall_refusal_count(
+                public_id=snapshot.public_id, tenant_id=snapshot.tenant_id, reason="not_live"
+            )
             raise _with_contact(NotLive(NOT_LIVE_DETAIL), snapshot)
         metadata = _checked_metadata(snapshot, language, context, request_id)
     except errors.ApplicationError as exc:
@@ -272,7 +284,7 @@ async def asession_create(
             client_ident=client_ident if caller_tenant_id is None else None,
         )
     except TooManySessions as exc:
-        await acall_refusal_count(public_id=snapshot.public_id, reason="busy")
+        await acall_refusal_count(public_id=snapshot.public_id, tenant_id=snapshot.tenant_id, reason="busy")
         _with_contact(exc, snapshot)
         raise
     except errors.ApplicationError as exc:  # this caller's or this restaurant's rate: a wait, then retry
@@ -281,7 +293,9 @@ async def asession_create(
     try:
         await aagent_dispatch_create(room=room, agent_name=AGENT_NAME, metadata=metadata)
     except LiveKitUnavailable as exc:
-        await acall_refusal_count(public_id=snapshot.public_id, reason="voice_service_down")
+        await acall_refusal_count(
+            public_id=snapshot.public_id, tenant_id=snapshot.tenant_id, reason="voice_service_down"
+        )
         await sync_to_async(session_slot_release, thread_sensitive=False)(
             tenant_id=snapshot.tenant_id, room_name=room
         )

@@ -7,6 +7,6 @@
 from __future__ import annotations
 
 from webhooks.events import mask_phone, restaurant_ref
-from webhooks.services import call_refused_note, event_emit
+from webhooks.services import acall_refused_note, call_refused_note, event_emit
 
-__all__ = ["call_refused_note", "event_emit", "mask_phone", "restaurant_ref"]
+__all__ = ["acall_refused_note", "call_refused_note", "event_emit", "mask_phone", "restaurant_ref"]

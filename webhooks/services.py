@@ -23,7 +23,7 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from core import cache_keys
-from core.redis import CACHE_ERRORS, redis_client
+from core.redis import CACHE_ERRORS, async_redis_client, cache_key, redis_client
 from tenants.models import Membership, Restaurant
 from webhooks import events
 from webhooks.models import (
@@ -351,11 +351,17 @@ REFUSAL_BUFFER_MAX = 10_000
 REFUSAL_COUNT_TTL_SECONDS = 40 * 24 * 3600
 
 
-def call_refused_note(
-    *, tenant_id: int, restaurant_id: str, reason: str, channel: str = "web", at: dt.datetime | None = None
+def _call_refused_queue(
+    pipe: Any,
+    key: Any,
+    *,
+    tenant_id: int,
+    restaurant_id: str,
+    reason: str,
+    channel: str,
+    at: dt.datetime,
 ) -> None:
-    """Count a refused call and buffer its event, in one Redis round trip and no SQL. Never raises."""
-    at = at or timezone.now()
+    """Queue on a Redis pipeline: count the refusal for the tenant's day, and buffer its event for the flush."""
     item = json.dumps(
         {
             "tenant_id": tenant_id,
@@ -365,20 +371,56 @@ def call_refused_note(
             "at": events.iso_utc(at),
         }
     )
+    counts = key(cache_keys.call_refusal_counts_key(tenant_id, at.date()))
+    buffer = key(cache_keys.call_refusal_buffer_key())
+    pipe.hincrby(counts, reason[:64], 1)
+    pipe.expire(counts, REFUSAL_COUNT_TTL_SECONDS)
+    pipe.lpush(buffer, item)
+    pipe.ltrim(buffer, 0, REFUSAL_BUFFER_MAX - 1)
+
+
+def call_refused_note(
+    *, tenant_id: int, restaurant_id: str, reason: str, channel: str = "web", at: dt.datetime | None = None
+) -> None:
+    """Count a refused call and buffer its event, in one Redis round trip and no SQL. Never raises."""
     try:
         client = redis_client()
         if client is None:
             return
-        from django.core.cache import cache
-
-        counts = cache.make_and_validate_key(cache_keys.call_refusal_counts_key(tenant_id, at.date()))
-        buffer = cache.make_and_validate_key(cache_keys.call_refusal_buffer_key())
         pipe = client.pipeline(transaction=False)
-        pipe.hincrby(counts, reason[:64], 1)
-        pipe.expire(counts, REFUSAL_COUNT_TTL_SECONDS)
-        pipe.lpush(buffer, item)
-        pipe.ltrim(buffer, 0, REFUSAL_BUFFER_MAX - 1)
+        _call_refused_queue(
+            pipe,
+            cache_key,
+            tenant_id=tenant_id,
+            restaurant_id=restaurant_id,
+            reason=reason,
+            channel=channel,
+            at=at or timezone.now(),
+        )
         pipe.execute()
+    except CACHE_ERRORS as exc:
+        logger.warning("call refusal not counted, Redis unavailable: %r", exc)
+
+
+async def acall_refused_note(
+    *, tenant_id: int, restaurant_id: str, reason: str, channel: str = "web", at: dt.datetime | None = None
+) -> None:
+    """`call_refused_note` on an event loop (the async call start, the agent worker). Never raises."""
+    try:
+        client = async_redis_client()
+        if client is None:
+            return
+        pipe = client.pipeline(transaction=False)
+        _call_refused_queue(
+            pipe,
+            cache_key,
+            tenant_id=tenant_id,
+            restaurant_id=restaurant_id,
+            reason=reason,
+            channel=channel,
+            at=at or timezone.now(),
+        )
+        await pipe.execute()
     except CACHE_ERRORS as exc:
         logger.warning("call refusal not counted, Redis unavailable: %r", exc)
 
@@ -410,7 +452,9 @@ def call_refusals_flush(*, batch: int = 500) -> int:
     with transaction.atomic():
         for item in items:
             restaurant = restaurants.get(item.get("restaurant_id"))
-            if restaurant is None or restaurant.tenant_id != item.get("tenant_id"):
+            # Read tolerantly: an item without a tenant id is its restaurant's tenant's; one naming another
+            # tenant (the restaurant moved since) is dropped rather than told to the wrong tenant.
+            if restaurant is None or item.get("tenant_id", restaurant.tenant_id) != restaurant.tenant_id:
                 continue
             event_emit(
                 endpoints=endpoints.get(restaurant.tenant_id, []),

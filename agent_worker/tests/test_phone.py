@@ -23,6 +23,9 @@ from telephony.models import PhoneNumber
 from tenants.models import Tenant
 from tenants.selectors import restaurant_snapshot_from_db
 from tenants.vocabulary import LANGUAGES
+from webhooks.models import WebhookEndpoint, WebhookEvent
+from webhooks.selectors import call_refusal_counts
+from webhooks.services import call_refusals_flush
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TEXT_ONLY: dict[str, Any] = {"vad": None, "turn_handling": TurnHandlingOptions(turn_detection=None)}
@@ -130,6 +133,8 @@ def test_at_the_tenants_cap_the_caller_hears_all_lines_are_busy(world_a, line, h
     texts, _plan, state = run_phone_job(phone_metadata(world_a), caller())
     assert texts == [phone_words.say(phone_words.LINES_BUSY, "en", name=world_a.restaurant.name)]
     assert state.ended_by == "lines_busy" and len(hangups) == 1
+    # Counted as a refused call, like a busy web call start (the dashboard, the call.refused webhook).
+    assert call_refusal_counts(tenant_id=world_a.tenant.pk) == {"busy": 1}
 
 
 def test_at_the_cap_with_a_staff_line_the_caller_is_handed_over(world_a, line, fake_livekit):
@@ -143,6 +148,7 @@ def test_at_the_cap_with_a_staff_line_the_caller_is_handed_over(world_a, line, f
     assert transfer.message["participantIdentity"] == "sip_caller"
     assert transfer.claims["sip"]["call"] is True and transfer.claims["video"]["roomAdmin"] is True
     assert state.ended_by == "transferred"
+    assert call_refusal_counts(tenant_id=world_a.tenant.pk) == {}, "staff took it: not a refused call"
 
 
 def test_phone_calls_share_the_web_calls_lines(world_a, line):
@@ -156,8 +162,16 @@ def test_phone_calls_share_the_web_calls_lines(world_a, line):
 
 def test_a_suspended_tenants_number_gets_a_polite_refusal(world_a, line):
     Tenant.objects.filter(pk=world_a.tenant.pk).update(status=Tenant.Status.SUSPENDED)
+    endpoint = WebhookEndpoint.objects.create(
+        tenant=world_a.tenant, url="https://hooks.alpha.example/h", event_types=["call.refused"]
+    )
     texts, plan, _state = run_phone_job(phone_metadata(world_a), caller())
     assert plan.refusal == "not_taking_calls" and texts == [APOLOGIES["en"]]
+    # The owner's webhook hears of it (Celery beat turns the buffered refusal into an event).
+    assert call_refusals_flush() == 1
+    event = WebhookEvent.objects.get(type="call.refused")
+    assert event.body["data"]["reason"] == "not_taking_calls" and event.body["data"]["channel"] == "phone"
+    assert event.deliveries.get().endpoint == endpoint
 
 
 def test_without_metadata_the_dialled_number_names_the_restaurant(world_a, line):

@@ -18,6 +18,7 @@ from calls.admission import session_slots_in_use
 from core.loop_local import loop_locals_close
 from tenants.models import AllowedOrigin, Tenant
 from tenants.tests.factories import AllowedOriginFactory
+from webhooks.selectors import call_refusal_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +175,8 @@ def test_burst_at_a_small_cap_dispatches_exactly_cap_calls(world_a, origin_a, fa
     assert statuses == [200] * 3 + [429] * 27
     assert len(fake_livekit.dispatches) == 3
     assert session_slots_in_use(tenant_id=world_a.tenant.pk) == 3
+    # Each busy refusal is counted for the owner's call.refused webhook, on the loop, without SQL.
+    assert call_refusal_counts(tenant_id=world_a.tenant.pk) == {"busy": 27}
 
 
 def test_edits_are_obeyed_by_the_very_next_request(

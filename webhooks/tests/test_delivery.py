@@ -373,3 +373,33 @@ def test_a_phone_calls_event_names_the_caller_masked_and_a_web_call_names_nobody
     }
     assert callers == {"phone": "+44••••••0123", "web": None}
     assert receiver.verify(endpoint.secret)
+
+
+def test_a_refused_web_call_start_becomes_a_call_refused_event(world_a, world_b, receiver):
+    from django.test import Client
+
+    from tenants.cache import restaurant_snapshot_invalidate
+    from tenants.models import Restaurant
+    from tenants.tests.factories import AllowedOriginFactory
+
+    endpoint = _endpoint(world_a, receiver.url, event_types=["call.refused"])
+    _endpoint(world_b, receiver.url, event_types=["call.refused"])
+    AllowedOriginFactory(tenant=world_a.tenant, origin="https://alpha.example")
+    Restaurant.objects.filter(pk=world_a.restaurant.pk).update(went_live_at=None)
+    restaurant_snapshot_invalidate(public_ids=[world_a.restaurant.public_id])
+
+    response = Client().post(
+        "/api/connection-details",
+        data=json.dumps({"restaurant_id": world_a.restaurant.public_id}),
+        content_type="application/json",
+        HTTP_ORIGIN="https://alpha.example",
+    )
+    assert response.status_code in (403, 409) and response.json()["error"] == "not_live"
+    assert not WebhookEvent.objects.exists()  # nothing in Postgres on the call-start path
+
+    assert call_refusals_flush() == 1
+    event = WebhookEvent.objects.get()
+    assert event.tenant_id == world_a.tenant.pk
+    assert event.body["data"]["reason"] == "not_live" and event.body["data"]["channel"] == "web"
+    assert event.body["data"]["restaurant"]["id"] == world_a.restaurant.public_id
+    assert [d.endpoint for d in event.deliveries.all()] == [endpoint]
