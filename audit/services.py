@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 
 from audit.context import current_actor
 from audit.models import AuditEntry
@@ -77,3 +80,18 @@ def audit_record(
     )
     entry.save()
     return entry
+
+
+def audit_entries_prune(*, days: int | None = None, batch: int = 5_000) -> int:
+    """Delete audit entries older than `days` (AUDIT_RETENTION_DAYS; 0 keeps them for ever), a batch per
+    short transaction so no long lock is held. Returns how many went."""
+    days = settings.AUDIT_RETENTION_DAYS if days is None else days
+    if days <= 0:
+        return 0
+    before = timezone.now() - dt.timedelta(days=days)
+    deleted = 0
+    while ids := list(
+        AuditEntry.objects.filter(at__lt=before).order_by("at").values_list("pk", flat=True)[:batch]
+    ):
+        deleted += AuditEntry.objects.filter(pk__in=ids).delete()[0]
+    return deleted

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -171,6 +172,12 @@ class CallRecordAdmin(TenantScopedMixin, ModelAdmin):
 
     @admin.display(description="Transcript")
     def readable_transcript(self, obj: CallRecord) -> str:
+        if obj.redacted_at is not None:
+            return format_html(
+                "Removed on {} with the caller's number and messages: what callers say is kept {} days.",
+                obj.redacted_at.date().isoformat(),
+                settings.CALL_TRANSCRIPT_RETENTION_DAYS,
+            )
         if not obj.transcript:
             return "Nothing was said."
         speakers = {"user": "Diner", "assistant": "Agent"}

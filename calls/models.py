@@ -59,6 +59,9 @@ class CallRecord(models.Model):
     caller_number = models.CharField(max_length=16, blank=True)
     transcript = models.JSONField(default=list)
     tool_calls = models.JSONField(default=list)
+    # Set when what the caller said (transcript, tool calls, number) was removed after
+    # CALL_TRANSCRIPT_RETENTION_DAYS; the rest of the record stays for the dashboards and usage.
+    redacted_at = models.DateTimeField(null=True, blank=True)
     llm_input_tokens = models.PositiveIntegerField(default=0)
     llm_output_tokens = models.PositiveIntegerField(default=0)
     tts_characters = models.PositiveIntegerField(default=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 
@@ -176,3 +177,27 @@ def call_record_test_chat_extend(*, record: CallRecord, payload: CallRecordPaylo
         ]
     )
     return record
+
+
+def call_transcripts_redact(*, days: int | None = None, batch: int = 1_000) -> int:
+    """Remove what callers said from calls older than `days` (CALL_TRANSCRIPT_RETENTION_DAYS; 0 keeps it for
+    ever): the transcript, the tool calls (names and numbers given to take a message or book), the caller's
+    number, and the messages they left. Times, outcome, unanswered questions and usage stay. A batch per
+    short transaction; returns how many records were redacted."""
+    days = settings.CALL_TRANSCRIPT_RETENTION_DAYS if days is None else days
+    if days <= 0:
+        return 0
+    now = timezone.now()
+    before = now - dt.timedelta(days=days)
+    redacted = 0
+    while ids := list(
+        CallRecord.objects.filter(started_at__lt=before, redacted_at__isnull=True)
+        .order_by("started_at")
+        .values_list("pk", flat=True)[:batch]
+    ):
+        with transaction.atomic():
+            Message.objects.filter(call_record_id__in=ids).delete()
+            redacted += CallRecord.objects.filter(pk__in=ids).update(
+                transcript=[], tool_calls=[], caller_number="", redacted_at=now
+            )
+    return redacted

@@ -11,7 +11,12 @@ from pydantic import ValidationError
 
 from calls.refusals import call_refusals_flush
 from calls.schema import CallRecordPayload
-from calls.services import MESSAGE_EMAIL_TASK, call_record_store, message_email_send_once
+from calls.services import (
+    MESSAGE_EMAIL_TASK,
+    call_record_store,
+    message_email_send_once,
+)
+from calls.services import call_transcripts_redact as _redact
 
 logger = logging.getLogger(__name__)
 
@@ -57,3 +62,9 @@ def call_refusals_flush_task() -> int:
 def message_email_send(message_id: int) -> bool:
     """Email a caller's message to the restaurant's owners. Idempotent: a message is emailed once."""
     return message_email_send_once(message_id=message_id)
+
+
+@shared_task(name="calls.tasks.call_transcripts_redact", soft_time_limit=600, time_limit=660)
+def call_transcripts_redact() -> int:
+    """Beat: remove what callers said from calls past CALL_TRANSCRIPT_RETENTION_DAYS."""
+    return _redact()

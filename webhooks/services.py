@@ -469,3 +469,28 @@ def call_refusals_flush(*, batch: int = 500) -> int:
                 },
             )
     return len(raw)
+
+
+# --- retention ---------------------------------------------------------------------------------------------
+
+
+def webhook_events_prune(*, days: int | None = None, batch: int = 1_000) -> int:
+    """Delete events older than `days` (WEBHOOK_EVENT_RETENTION_DAYS; 0 keeps them for ever) with their
+    deliveries and attempts, a batch per short transaction. An event with a delivery still pending stays
+    until it is delivered or given up. Returns how many events went."""
+    days = settings.WEBHOOK_EVENT_RETENTION_DAYS if days is None else days
+    if days <= 0:
+        return 0
+    before = timezone.now() - dt.timedelta(days=days)
+    deleted = 0
+    while ids := list(
+        WebhookEvent.objects.filter(created_at__lt=before)
+        .exclude(deliveries__status=WebhookDelivery.Status.PENDING)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:batch]
+    ):
+        with transaction.atomic():
+            WebhookAttempt.objects.filter(delivery__event_id__in=ids).delete()
+            WebhookDelivery.objects.filter(event_id__in=ids).delete()
+            deleted += WebhookEvent.objects.filter(pk__in=ids).delete()[0]
+    return deleted

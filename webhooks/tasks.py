@@ -37,3 +37,9 @@ def webhook_deliveries_sweep() -> int:
 def call_refusals_flush() -> int:
     """Beat: turn the refused calls buffered in Redis into call.refused events."""
     return services.call_refusals_flush()
+
+
+@shared_task(name="webhooks.tasks.webhook_events_prune", soft_time_limit=600, time_limit=660)
+def webhook_events_prune() -> int:
+    """Beat: delete events (and their deliveries and attempts) past WEBHOOK_EVENT_RETENTION_DAYS."""
+    return services.webhook_events_prune()

@@ -370,7 +370,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.call_refusals_flush",
         "schedule": env.int("CALL_REFUSALS_FLUSH_INTERVAL_SECONDS", default=60),
     },
+    # Retention (docs/operations.md): each prunes in small batches, so running often costs little.
+    "audit-entries-prune": {"task": "audit.tasks.audit_entries_prune", "schedule": 6 * 3600},
+    "webhook-events-prune": {"task": "webhooks.tasks.webhook_events_prune", "schedule": 6 * 3600},
+    "call-transcripts-redact": {"task": "calls.tasks.call_transcripts_redact", "schedule": 6 * 3600},
+    "sessions-clear-expired": {"task": "accounts.tasks.sessions_clear_expired", "schedule": 6 * 3600},
 }
+# How long records are kept, in days (0: for ever). Audit entries: who changed what (owners read them).
+AUDIT_RETENTION_DAYS: int = env.int("AUDIT_RETENTION_DAYS", default=730)
+# Webhook events and their delivery attempts, once none is still pending.
+WEBHOOK_EVENT_RETENTION_DAYS: int = env.int("WEBHOOK_EVENT_RETENTION_DAYS", default=30)
+# What callers said: a call's transcript, the caller's number and the messages they left are removed
+# after this; the record itself (times, outcome, usage) stays for the dashboards and billing.
+CALL_TRANSCRIPT_RETENTION_DAYS: int = env.int("CALL_TRANSCRIPT_RETENTION_DAYS", default=365)
 # Webhook deliveries run on their own queue, so slow receivers never delay call records or imports.
 CELERY_TASK_ROUTES = {"webhooks.tasks.webhook_delivery_send": {"queue": "webhooks"}}
 
