@@ -68,13 +68,15 @@ def _celery_join_allowed() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _clean_cache() -> Any:
     # Test settings point at their own Redis database and key prefix, so this never touches real data.
-    from core.redis import snapshot_breaker
+    from core.redis import limits_breaker, snapshot_breaker
 
     snapshot_breaker.reset()  # a test that broke Redis must not leave the next one skipping it
+    limits_breaker.reset()
     cache.clear()
     yield
     cache.clear()
     snapshot_breaker.reset()
+    limits_breaker.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -30,7 +30,7 @@ from django.core.cache import cache
 from config.metrics import REDIS_ERRORS
 from core.cache_keys import client_session_slots_key, session_client_index_key, tenant_session_slots_key
 from core.errors import Busy, Forbidden
-from core.redis import CACHE_ERRORS, async_redis_client, cache_key, redis_client
+from core.redis import CACHE_ERRORS, async_redis_client, cache_key, limits_breaker, redis_client
 from tenants.snapshot import RestaurantSnapshot
 
 logger = logging.getLogger(__name__)
@@ -86,10 +86,13 @@ def _client() -> Any:
     return client
 
 
-def _redis_unavailable(exc: Exception) -> None:
-    # Calls matter more than the cap: with Redis down the cap is not enforced, loudly.
+def _redis_unavailable(exc: Exception | None) -> None:
+    # Calls matter more than the cap: with Redis down the cap is not enforced, loudly (once per breaker
+    # window: while it is open, requests skip Redis without a log line each).
     REDIS_ERRORS.labels("session_slots").inc()
-    logger.error("concurrent-session cap not enforced, Redis unavailable: %r", exc)
+    if exc is not None:
+        limits_breaker.record_failure(exc)
+        logger.error("concurrent-session cap not enforced, Redis unavailable: %r", exc)
 
 
 def _index_key(room_name: str) -> str:
@@ -118,11 +121,15 @@ def session_slot_acquire(
     if client_ident is not None and client_limit > 0:
         keys += [cache.make_and_validate_key(client_session_slots_key(client_ident)), _index_key(room_name)]
         args.append(client_limit)
+    if not limits_breaker.allows():
+        _redis_unavailable(None)
+        return True
     try:
         taken = client.eval(_ACQUIRE, len(keys), *keys, *args)
     except CACHE_ERRORS as exc:
         _redis_unavailable(exc)
         return True
+    limits_breaker.record_success()
     if taken == -1:
         raise _client_at_limit()
     return bool(taken)
@@ -304,6 +311,11 @@ async def acall_admit(
         ]
     for r in rate_limits:
         args += [r.limit, r.window]
+    if not limits_breaker.allows():
+        REDIS_ERRORS.labels("throttle").inc(len(rate_limits))
+        if snapshot is not None:
+            _redis_unavailable(None)
+        return
     try:
         result = await script(keys=keys, args=args)
     except CACHE_ERRORS as exc:
@@ -311,7 +323,10 @@ async def acall_admit(
         logger.warning("rate limits not enforced, Redis unavailable: %r", exc)
         if snapshot is not None:
             _redis_unavailable(exc)
+        else:
+            limits_breaker.record_failure(exc)
         return
+    limits_breaker.record_success()
     if result[0] == 1:
         raise Throttled(
             "Too many requests. Please try again shortly.",

@@ -21,7 +21,7 @@ from django.utils import timezone
 from calls.models import CallRefusalCount, RefusalReason
 from config.metrics import REDIS_ERRORS
 from core.cache_keys import call_refusals_flushing_key, call_refusals_pending_key
-from core.redis import CACHE_ERRORS, async_redis_client, cache_key, redis_client
+from core.redis import CACHE_ERRORS, async_redis_client, cache_key, limits_breaker, redis_client
 from tenants.models import Restaurant
 from webhooks.emitters import acall_refused_note, call_refused_note
 
@@ -52,14 +52,19 @@ def call_refusal_count(
     client = redis_client()
     if client is None:
         return  # the zero-configuration local run keeps no counts
+    if not limits_breaker.allows():
+        REDIS_ERRORS.labels("call_refusals").inc()
+        return
     now = now or timezone.now()
     field = f"{public_id}|{reason}|{_period_start(now).isoformat()}"
     try:
         client.hincrby(cache.make_and_validate_key(call_refusals_pending_key()), field, 1)
     except CACHE_ERRORS as exc:
         REDIS_ERRORS.labels("call_refusals").inc()
+        limits_breaker.record_failure(exc)
         logger.warning("refused call start not counted, Redis unavailable: %r", exc)
         return
+    limits_breaker.record_success()
     if tenant_id is not None:
         call_refused_note(
             tenant_id=tenant_id, restaurant_id=public_id, reason=reason, channel=channel, at=now
@@ -81,14 +86,19 @@ async def acall_refusal_count(
     client = async_redis_client()
     if client is None:
         return
+    if not limits_breaker.allows():
+        REDIS_ERRORS.labels("call_refusals").inc()
+        return
     now = now or timezone.now()
     field = f"{public_id}|{reason}|{_period_start(now).isoformat()}"
     try:
         await client.hincrby(cache_key(call_refusals_pending_key()), field, 1)
     except CACHE_ERRORS as exc:
         REDIS_ERRORS.labels("call_refusals").inc()
+        limits_breaker.record_failure(exc)
         logger.warning("refused call start not counted, Redis unavailable: %r", exc)
         return
+    limits_breaker.record_success()
     if tenant_id is not None:
         await acall_refused_note(
             tenant_id=tenant_id, restaurant_id=public_id, reason=reason, channel=channel, at=now

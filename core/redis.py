@@ -85,6 +85,9 @@ class CircuitBreaker:
 
 # The breaker of the snapshot cache (tenants/cache.py), the one Redis path with a fallback source.
 snapshot_breaker = CircuitBreaker("snapshot cache")
+# The call start's limits (calls/admission.py: throttles, lines) and refusal counts. They fail open (calls
+# matter more than limits); the breaker makes that immediate instead of a socket timeout per call start.
+limits_breaker = CircuitBreaker("call limits")
 
 
 def redis_client() -> Any | None:
