@@ -95,6 +95,8 @@ def test_every_owner_page_fits_the_screen(page: Any, demo: Restaurant) -> None:
 
     # The restaurant page shows the week's hours and leads to the week editor, both on the screen.
     visit(page, f"/admin/tenants/restaurant/{demo.pk}/change/", "restaurant")
+    # Its name heads the page (the header's breadcrumbs are cut short beside the page's actions).
+    expect(page.get_by_role("heading", name=demo.name, level=1, exact=True)).to_be_visible()
     edit = page.locator("#hl-hours-overview").get_by_role("link", name="Edit hours and holidays")
     edit.scroll_into_view_if_needed()
     assert on_screen(page, page.locator("#hl-hours-overview")) and on_screen(page, edit)
