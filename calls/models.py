@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 
 from django.db import models
@@ -84,7 +85,8 @@ class CallRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.restaurant_name} · {self.started_at:%Y-%m-%d %H:%M}"
+        # Read on the owner's pages (the record's heading): on the restaurant's clock, like every time there.
+        return f"{self.restaurant_name} · {_local(self.started_at, self.restaurant):%Y-%m-%d %H:%M}"
 
 
 class RefusalReason(models.TextChoices):
@@ -140,7 +142,7 @@ class Message(models.Model):
         indexes = [models.Index(fields=["tenant", "read_at"])]
 
     def __str__(self) -> str:
-        return f"{self.caller_name} · {self.received_at:%Y-%m-%d %H:%M}"
+        return f"{self.caller_name} · {_local(self.received_at, self.restaurant):%Y-%m-%d %H:%M}"
 
     @property
     def is_unread(self) -> bool:
@@ -151,3 +153,8 @@ class Message(models.Model):
         zone = self.restaurant.timezone if self.restaurant else "UTC"
         local = self.received_at.astimezone(zoneinfo.ZoneInfo(zone))
         return f"{local:%a %d %b %Y, %H:%M} ({zone})"
+
+
+def _local(moment: dt.datetime, restaurant: Restaurant | None) -> dt.datetime:
+    """`moment` on the restaurant's clock (UTC when the restaurant is gone)."""
+    return moment.astimezone(zoneinfo.ZoneInfo(restaurant.timezone if restaurant else "UTC"))
