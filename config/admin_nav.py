@@ -246,3 +246,7 @@ def account_links(request: HttpRequest) -> list[dict[str, Any]]:
 def hostline_admin_css(request: HttpRequest) -> str:
     """Hostline's own layer over unfold: the owner console's cards, tables that never widen a phone."""
     return static("hostline/admin.css")
+
+
+def hostline_favicon(request: HttpRequest) -> str:
+    return static("hostline/favicon.svg")

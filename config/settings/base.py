@@ -285,6 +285,7 @@ UNFOLD = {
     "SITE_SUBHEADER": "Restaurants, hours and menus",
     "SITE_URL": "/",
     "SITE_SYMBOL": "restaurant",
+    "SITE_FAVICONS": [{"rel": "icon", "type": "image/svg+xml", "href": "config.admin_nav.hostline_favicon"}],
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": True,
     "BORDER_RADIUS": "6px",
