@@ -54,7 +54,9 @@ def test_a_records_heading_is_on_the_restaurants_clock(world_a):
         world_a.restaurant,
         started_at=started.isoformat(),
         ended_at=(started + dt.timedelta(minutes=2)).isoformat(),
-        messages=[{"caller_name": "Sam", "callback_number": "", "about": "A table", "at": started.isoformat()}],
+        messages=[
+            {"caller_name": "Sam", "callback_number": "", "about": "A table", "at": started.isoformat()}
+        ],
     )
     record = call_record_store(payload=CallRecordPayload.model_validate(data))
     assert str(record) == f"{world_a.restaurant.name} · 2030-01-08 08:30"
