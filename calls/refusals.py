@@ -36,6 +36,11 @@ def _period_start(now: dt.datetime) -> dt.datetime:
     return now.replace(minute=now.minute - now.minute % PERIOD_MINUTES, second=0, microsecond=0)
 
 
+def _field(public_id: str, reason: str, now: dt.datetime) -> str:
+    """The pending hash's field: one counter per restaurant, reason and quarter hour."""
+    return f"{public_id}|{reason}|{_period_start(now).isoformat()}"
+
+
 def call_refusal_count(
     *,
     public_id: str,
@@ -56,9 +61,10 @@ def call_refusal_count(
         REDIS_ERRORS.labels("call_refusals").inc()
         return
     now = now or timezone.now()
-    field = f"{public_id}|{reason}|{_period_start(now).isoformat()}"
     try:
-        client.hincrby(cache.make_and_validate_key(call_refusals_pending_key()), field, 1)
+        client.hincrby(
+            cache.make_and_validate_key(call_refusals_pending_key()), _field(public_id, reason, now), 1
+        )
     except CACHE_ERRORS as exc:
         REDIS_ERRORS.labels("call_refusals").inc()
         limits_breaker.record_failure(exc)
@@ -90,9 +96,8 @@ async def acall_refusal_count(
         REDIS_ERRORS.labels("call_refusals").inc()
         return
     now = now or timezone.now()
-    field = f"{public_id}|{reason}|{_period_start(now).isoformat()}"
     try:
-        await client.hincrby(cache_key(call_refusals_pending_key()), field, 1)
+        await client.hincrby(cache_key(call_refusals_pending_key()), _field(public_id, reason, now), 1)
     except CACHE_ERRORS as exc:
         REDIS_ERRORS.labels("call_refusals").inc()
         limits_breaker.record_failure(exc)
